@@ -1,0 +1,38 @@
+# Thin front end over CMake and the scripts. Every target installs what it needs first.
+BUILD_DIR ?= build
+JOBS ?= 2
+BUILD_TYPE ?= RelWithDebInfo
+CTEST_ARGS ?=
+
+.PHONY: all deps build test test-fast demo bench install clean
+
+all: build
+
+deps:
+	@scripts/deps.sh build
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	@cmake --build $(BUILD_DIR) -j$(JOBS)
+
+# Everything: unit tests, plugin and registry tests, schema tests, real Litestream / Azurite / s3rver runs.
+test: build
+	@scripts/deps.sh test
+	@cd $(BUILD_DIR) && ctest --output-on-failure $(CTEST_ARGS)
+
+# Only the fast tests (no external processes).
+test-fast: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -LE e2e $(CTEST_ARGS)
+
+demo: build
+	@scripts/deps.sh demo
+	@scripts/demo.sh $(BUILD_DIR)
+
+bench: build
+	@bench/run.sh $(BUILD_DIR)
+
+install: build
+	@cmake --install $(BUILD_DIR) $(if $(PREFIX),--prefix $(PREFIX))
+
+clean:
+	@rm -rf $(BUILD_DIR)

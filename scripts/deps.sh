@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs whatever is missing for a step, and is fast when everything is present.
+#   scripts/deps.sh build   Debian packages to build the operator and its tests
+#   scripts/deps.sh test    + the npm test tools (Litestream 0.3.13, Azurite, s3rver), pinned to exact versions
+# npm tools go to $SQLOP_TOOLS_DIR (default: .tools/ in the source tree); scripts find them there.
+set -euo pipefail
+
+step=${1:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools_dir=${SQLOP_TOOLS_DIR:-$root/.tools}
+
+build_packages=(build-essential cmake pkg-config git libboost-dev libboost-filesystem-dev libpoco-dev
+  libyaml-cpp-dev libspdlog-dev catch2 libssl-dev)
+test_packages=(nodejs npm sqlite3 curl openssl procps python3)
+npm_tools=("@flydotio/litestream-linux-x64@1.0.1" "azurite@3.37.0" "s3rver@3.7.1")
+
+missing_packages() {
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"
+  done
+}
+
+apt_install() {
+  local missing
+  missing=$(missing_packages "$@")
+  [ -z "$missing" ] && return 0
+  echo "deps: installing Debian packages: $missing" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+npm_installed_version() {
+  local pkg=$1
+  local manifest="$tools_dir/node_modules/$pkg/package.json"
+  [ -f "$manifest" ] && node -e "console.log(require(process.argv[1]).version)" "$manifest" 2>/dev/null
+}
+
+npm_install() {
+  local wanted=() spec pkg version
+  for spec in "$@"; do
+    pkg=${spec%@*}
+    version=${spec##*@}
+    [ "$(npm_installed_version "$pkg")" = "$version" ] || wanted+=("$spec")
+  done
+  [ ${#wanted[@]} -eq 0 ] && return 0
+  echo "deps: installing npm tools into $tools_dir: ${wanted[*]}" >&2
+  mkdir -p "$tools_dir"
+  [ -f "$tools_dir/package.json" ] || echo '{"name":"sqlite-operator-test-tools","private":true}' >"$tools_dir/package.json"
+  (cd "$tools_dir" && npm install --save-exact --no-audit --no-fund --loglevel=error "${wanted[@]}" >/dev/null)
+}
+
+apt_install "${build_packages[@]}"
+if [ "$step" = test ] || [ "$step" = demo ]; then
+  apt_install "${test_packages[@]}"
+  npm_install "${npm_tools[@]}"
+  command -v kubectl >/dev/null || echo "deps: kubectl not found; the kubectl tests will be skipped" >&2
+fi
+exit 0
