@@ -28,10 +28,12 @@ class Registry {
   const Plugin* find(std::string_view type) const;
   std::shared_ptr<const Plugin> find_shared(std::string_view type) const;
   // Loaded plugins, ordered by type.
-  std::vector<std::shared_ptr<const Plugin>> plugins() const;
+  const std::vector<std::shared_ptr<const Plugin>>& plugins() const { return plugins_; }
   const std::vector<LoadError>& errors() const { return errors_; }
 
  private:
+  void add(std::shared_ptr<const Plugin> plugin);
+
   std::map<std::string, std::shared_ptr<const Plugin>> by_type_;  // type and aliases -> plugin
   std::vector<std::shared_ptr<const Plugin>> plugins_;
   std::vector<LoadError> errors_;
