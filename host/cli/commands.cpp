@@ -1,10 +1,41 @@
 #include "host/cli/commands.hpp"
 
-#include <cstdio>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "host/cli/subcommands.hpp"
 
 namespace sqlop::cli {
-int run(int, char**) {
-  std::puts("sqlite-operator " SQLOP_VERSION);
-  return 0;
+namespace {
+
+constexpr const char* kUsage =
+    "usage: sqlite-operator <command> [options]\n"
+    "commands:\n"
+    "  render    print the objects the operator creates for SqliteDatabases in files (no cluster needed)\n"
+    "  plugins   list the loaded backend plugins and any plugin file that was refused\n"
+    "  version   print the version and the plugin ABI version\n"
+    "Run 'sqlite-operator <command> --help' for a command's options.\n";
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  // Logs go to stderr so that commands can print manifests on stdout.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("sqlite-operator"));
+  const std::vector<std::string> args(argv + std::min(argc, 2), argv + argc);
+  const std::string command = argc > 1 ? argv[1] : "";
+  if (command == "render") return render_command(args);
+  if (command == "plugins") return plugins_command(args);
+  if (command == "version" || command == "--version") return version_command(args);
+  if (command == "help" || command == "-h" || command == "--help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  std::cerr << (command.empty() ? "missing command\n" : "unknown command '" + command + "'\n") << kUsage;
+  return 2;
 }
+
 }  // namespace sqlop::cli

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "sqlite_operator/base64.hpp"
 #include "sqlite_operator/json.hpp"
 #include "sqlite_operator/plugin.h"
 
@@ -40,42 +41,6 @@ class RequestError : public std::runtime_error {
 
 enum class LitestreamFormat { V0_3, V0_5 };
 
-// Decodes standard base64 (as Kubernetes stores Secret data). Returns nullopt on invalid input.
-inline std::optional<std::string> decode_base64(std::string_view in) {
-  auto sextet = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() / 4 * 3);
-  for (std::size_t i = 0; i < in.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int j = 0; j < 4; ++j) {
-      const char c = in[i + j];
-      if (c == '=') {
-        if (i + 4 != in.size() || j < 2) return std::nullopt;
-        v[j] = 0;
-        ++pad;
-      } else {
-        if (pad) return std::nullopt;  // data after padding
-        v[j] = sextet(c);
-        if (v[j] < 0) return std::nullopt;
-      }
-    }
-    const unsigned n = (unsigned(v[0]) << 18) | (unsigned(v[1]) << 12) | (unsigned(v[2]) << 6) | unsigned(v[3]);
-    out += char((n >> 16) & 0xFF);
-    if (pad < 2) out += char((n >> 8) & 0xFF);
-    if (pad < 1) out += char(n & 0xFF);
-  }
-  return out;
-}
-
 // A Secret as the host passes it: name and namespace, data base64-encoded exactly as in the API.
 class Secret {
  public:
@@ -91,7 +56,7 @@ class Secret {
     const json::Value* data = v_.find("data");
     const json::Value* enc = data ? data->find(key) : nullptr;
     if (!enc || !enc->is_string()) return std::nullopt;
-    return decode_base64(enc->as_string());
+    return base64::decode(enc->as_string());
   }
 
  private:

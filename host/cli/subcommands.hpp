@@ -1,0 +1,13 @@
+// One function per subcommand; each takes the arguments after its name and returns the exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sqlop::cli {
+
+int render_command(const std::vector<std::string>& args);
+int plugins_command(const std::vector<std::string>& args);
+int version_command(const std::vector<std::string>& args);
+
+}  // namespace sqlop::cli
