@@ -11,7 +11,9 @@ tools_dir=${SQLOP_TOOLS_DIR:-$root/.tools}
 
 build_packages=(build-essential cmake pkg-config git libboost-dev libboost-filesystem-dev libpoco-dev
   libyaml-cpp-dev libspdlog-dev catch2 libssl-dev)
-test_packages=(nodejs npm sqlite3 curl openssl procps python3)
+# Tools for the tests, as command=package: a command already on the PATH (e.g. a Node.js that did not come
+# from Debian) is not reinstalled.
+test_tools=(node=nodejs npm=npm sqlite3=sqlite3 curl=curl openssl=openssl pkill=procps python3=python3)
 npm_tools=("@flydotio/litestream-linux-x64@1.0.1" "azurite@3.37.0" "s3rver@3.7.1")
 
 missing_packages() {
@@ -22,6 +24,7 @@ missing_packages() {
 }
 
 apt_install() {
+  [ $# -eq 0 ] && return 0
   local missing
   missing=$(missing_packages "$@")
   [ -z "$missing" ] && return 0
@@ -53,9 +56,17 @@ npm_install() {
   (cd "$tools_dir" && npm install --save-exact --no-audit --no-fund --loglevel=error "${wanted[@]}" >/dev/null)
 }
 
+missing_tools() {
+  local pair
+  for pair in "$@"; do
+    command -v "${pair%%=*}" >/dev/null 2>&1 || echo "${pair#*=}"
+  done
+}
+
 apt_install "${build_packages[@]}"
 if [ "$step" = test ] || [ "$step" = demo ]; then
-  apt_install "${test_packages[@]}"
+  # shellcheck disable=SC2046
+  apt_install $(missing_tools "${test_tools[@]}")
   npm_install "${npm_tools[@]}"
   command -v kubectl >/dev/null || echo "deps: kubectl not found; the kubectl tests will be skipped" >&2
 fi
