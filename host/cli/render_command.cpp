@@ -13,10 +13,11 @@ namespace sqlop::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: sqlite-operator render -f FILE [-f FILE ...] [--config OPERATOR.yaml]\n"
+    "usage: sqlite-operator render -f FILE [-f FILE ...] [--config OPERATOR.yaml] [-o yaml|json]\n"
     "  Prints the Kubernetes objects the operator creates for every SqliteDatabase in the files.\n"
     "  The files may also hold the Secrets and ConfigMaps the resources reference; those are checked.\n"
-    "  FILE '-' reads standard input. Exit status: 0 rendered, 2 invalid input.\n";
+    "  FILE '-' reads standard input. -o json prints one v1 List instead of YAML documents.\n"
+    "  Exit status: 0 rendered, 2 invalid input.\n";
 
 void print_problems(const char* level, const std::vector<InputProblem>& problems) {
   for (const InputProblem& p : problems) std::cerr << level << ": " << p.to_string() << "\n";
@@ -27,10 +28,16 @@ void print_problems(const char* level, const std::vector<InputProblem>& problems
 int render_command(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   std::string config_path;
+  std::string output = "yaml";
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if ((a == "-f" || a == "--filename" || a == "--config") && i + 1 < args.size()) {
-      (a == "--config" ? config_path : files.emplace_back()) = args[++i];
+    if ((a == "-f" || a == "--filename") && i + 1 < args.size()) {
+      files.push_back(args[++i]);
+    } else if (a == "--config" && i + 1 < args.size()) {
+      config_path = args[++i];
+    } else if ((a == "-o" || a == "--output") && i + 1 < args.size() &&
+               (args[i + 1] == "yaml" || args[i + 1] == "json")) {
+      output = args[++i];
     } else if (a == "-h" || a == "--help") {
       std::cout << kUsage;
       return 0;
@@ -69,7 +76,15 @@ int render_command(const std::vector<std::string>& args) {
     return 2;
   }
   if (inputs.resources.empty()) std::cerr << "warning: no SqliteDatabase in the input\n";
-  for (const json::Value& object : objects) std::cout << "---\n" << yaml::to_yaml(object);
+  if (output == "json") {
+    json::Value list = json::Value::object();
+    list["apiVersion"] = "v1";
+    list["kind"] = "List";
+    list["items"] = json::Array(objects.begin(), objects.end());
+    std::cout << json::dump(list, 2) << "\n";
+  } else {
+    for (const json::Value& object : objects) std::cout << "---\n" << yaml::to_yaml(object);
+  }
   return 0;
 }
 

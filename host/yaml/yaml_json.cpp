@@ -4,7 +4,7 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <regex>
+#include <string_view>
 
 namespace sqlop::yaml {
 namespace {
@@ -25,37 +25,72 @@ bool is_yaml11_bool_word(const std::string& s) {
   return false;
 }
 
-const std::regex& int_pattern() {
-  static const std::regex re("[-+]?[0-9]+");
-  return re;
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// [-+]?[0-9]+
+bool is_decimal_int(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  if (s.empty()) return false;
+  for (const char c : s) {
+    if (!is_digit(c)) return false;
+  }
+  return true;
 }
-const std::regex& float_pattern() {
-  static const std::regex re(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  return re;
+
+// 0x[0-9a-fA-F]+ or 0o[0-7]+ (YAML 1.2 core schema)
+bool is_prefixed_int(std::string_view s, int& base) {
+  if (s.size() < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'o')) return false;
+  base = s[1] == 'x' ? 16 : 8;
+  for (const char c : s.substr(2)) {
+    const bool ok = base == 16 ? (is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) : (c >= '0' && c <= '7');
+    if (!ok) return false;
+  }
+  return true;
 }
-const std::regex& special_float_pattern() {
-  static const std::regex re(R"([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|0x[0-9a-fA-F]+|0o[0-7]+)");
-  return re;
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool is_float(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  std::size_t int_digits = 0;
+  while (i < s.size() && is_digit(s[i])) ++i, ++int_digits;
+  std::size_t frac_digits = 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && is_digit(s[i])) ++i, ++frac_digits;
+  }
+  if (int_digits == 0 && frac_digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    std::size_t exp_digits = 0;
+    while (i < s.size() && is_digit(s[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == s.size();
+}
+
+// [-+]?.inf, .nan in their three spellings
+bool is_special_float(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  return s == ".inf" || s == ".Inf" || s == ".INF" || s == ".nan" || s == ".NaN" || s == ".NAN";
 }
 
 json::Value plain_scalar(const std::string& s) {
   if (is_null_word(s)) return json::Value(nullptr);
   if (is_true_word(s)) return json::Value(true);
   if (is_false_word(s)) return json::Value(false);
-  if (std::regex_match(s, int_pattern())) {
+  if (is_decimal_int(s)) {
     errno = 0;
     const long long v = std::strtoll(s.c_str(), nullptr, 10);
     if (errno != ERANGE) return json::Value(static_cast<std::int64_t>(v));
     return json::Value(std::strtod(s.c_str(), nullptr));
   }
-  if (std::regex_match(s, float_pattern())) return json::Value(std::strtod(s.c_str(), nullptr));
-  if (s.rfind("0x", 0) == 0 && std::regex_match(s, special_float_pattern())) {
-    return json::Value(static_cast<std::int64_t>(std::strtoll(s.c_str() + 2, nullptr, 16)));
+  if (is_float(s)) return json::Value(std::strtod(s.c_str(), nullptr));
+  if (int base = 0; is_prefixed_int(s, base)) {
+    return json::Value(static_cast<std::int64_t>(std::strtoll(s.c_str() + 2, nullptr, base)));
   }
-  if (s.rfind("0o", 0) == 0 && std::regex_match(s, special_float_pattern())) {
-    return json::Value(static_cast<std::int64_t>(std::strtoll(s.c_str() + 2, nullptr, 8)));
-  }
-  return json::Value(s);
+  return json::Value(s);  // .inf/.nan have no JSON form: keep them as text
 }
 
 json::Value to_json(const YAML::Node& node) {
@@ -89,10 +124,8 @@ json::Value to_json(const YAML::Node& node) {
 
 bool needs_quotes(const std::string& s) {
   if (s.empty() || is_null_word(s) || is_true_word(s) || is_false_word(s) || is_yaml11_bool_word(s)) return true;
-  if (std::regex_match(s, int_pattern()) || std::regex_match(s, float_pattern()) ||
-      std::regex_match(s, special_float_pattern())) {
-    return true;
-  }
+  int base = 0;
+  if (is_decimal_int(s) || is_float(s) || is_prefixed_int(s, base) || is_special_float(s)) return true;
   static const std::string indicators = "-?:,[]{}#&*!|>'\"%@`";
   if (indicators.find(s.front()) != std::string::npos) {
     // "-foo" and ":foo" are plain-safe only when not followed by a space; quote them all for simplicity.
