@@ -74,7 +74,11 @@ void add_document(ManifestInputs& out, const std::string& file, const json::Valu
     model::ParseResult parsed = model::parse_sqlite_database(doc);
     for (const auto& e : parsed.diagnostics.errors) out.errors.push_back({file, label, e.field, e.reason});
     for (const auto& w : parsed.diagnostics.warnings) out.warnings.push_back({file, label, w.field, w.reason});
-    if (parsed.resource) out.resources.push_back({file, std::move(*parsed.resource)});
+    if (parsed.resource) {
+      out.resources.push_back({file, std::move(*parsed.resource), true});
+    } else if (parsed.best_effort) {
+      out.resources.push_back({file, std::move(*parsed.best_effort), false});
+    }
   } else if ((kind == "Secret" || kind == "ConfigMap") && doc.get_string("apiVersion") == "v1") {
     if (name.empty()) {
       out.errors.push_back({file, label, "metadata.name", "is required"});

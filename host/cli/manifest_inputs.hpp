@@ -24,6 +24,7 @@ struct ManifestInputs {
   struct Resource {
     std::string file;
     model::SqliteDatabase resource;
+    bool valid = true;  // false: `resource` is a best-effort model of a manifest that already has errors
   };
   std::vector<Resource> resources;                              // sorted by namespace/name
   std::map<std::string, render::ReferencedObjects> referenced;  // by namespace

@@ -1,6 +1,7 @@
 // `sqlite-operator render -f FILE [-f FILE ...] [--config OPERATOR.yaml]`: the children of every
 // SqliteDatabase in the files, as multi-document YAML on stdout. Any invalid input: every problem on stderr,
 // nothing on stdout, exit 2.
+#include <algorithm>
 #include <iostream>
 
 #include "host/cli/common.hpp"
@@ -65,7 +66,14 @@ int render_command(const std::vector<std::string>& args) {
     const render::RenderOutput out = render::render_children(
         {r.resource, *config, registry, refs == inputs.referenced.end() ? none : refs->second});
     const std::string label = "SqliteDatabase " + r.resource.metadata.namespace_ + "/" + r.resource.metadata.name;
-    for (const auto& e : out.diagnostics.errors) inputs.errors.push_back({r.file, label, e.field, e.reason});
+    for (const auto& e : out.diagnostics.errors) {
+      // A manifest with parse errors is checked further on a best-effort model; a field already reported is
+      // not reported again from there.
+      const bool seen = !r.valid && std::any_of(inputs.errors.begin(), inputs.errors.end(), [&](const auto& p) {
+        return p.object == label && p.file == r.file && p.field == e.field;
+      });
+      if (!seen) inputs.errors.push_back({r.file, label, e.field, e.reason});
+    }
     for (const auto& w : out.diagnostics.warnings) inputs.warnings.push_back({r.file, label, w.field, w.reason});
     objects.insert(objects.end(), out.objects.begin(), out.objects.end());
   }

@@ -46,7 +46,8 @@ ParseResult parse_sqlite_database(const json::Value& manifest) {
   spec.reject_unknown_fields();
   root.reject_unknown_fields();
 
-  if (out.ok()) result.resource = std::move(db);
+  if (out.ok()) result.resource = db;
+  result.best_effort = std::move(db);
   return result;
 }
 

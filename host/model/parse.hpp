@@ -11,6 +11,9 @@ namespace sqlop::model {
 
 struct ParseResult {
   std::optional<SqliteDatabase> resource;  // set when there were no errors
+  // Set whenever the manifest is an object: the model with every invalid member left at its default. Lets a
+  // caller that reports problems (the render command) also report cross-field and backend problems.
+  std::optional<SqliteDatabase> best_effort;
   Diagnostics diagnostics;
 };
 
