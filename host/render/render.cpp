@@ -134,7 +134,7 @@ class SecretLeakScan {
   void scan(const json::Value& v, Diagnostics& out) const {
     if (v.is_string()) {
       for (const Needle& n : needles_) {
-        if (v.as_string().find(n.text) != std::string::npos) {
+        if (v.as_string().size() >= n.text.size() && v.as_string().find(n.text) != std::string::npos) {
           out.error("", "refusing to render: the output would contain the value of key \"" + n.key + "\" of Secret " +
                             n.secret);
           return;

@@ -1,6 +1,6 @@
 #include "host/render/replica_wiring.hpp"
 
-#include <regex>
+#include <algorithm>
 #include <set>
 
 #include "host/render/names.hpp"
@@ -74,8 +74,9 @@ std::set<std::string> process_env_names(const plugins::Plugin& plugin) {
 }
 
 bool is_env_name(const std::string& name) {
-  static const std::regex re("[A-Za-z_][A-Za-z0-9_]*");
-  return std::regex_match(name, re);
+  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (name.empty() || !letter(name[0])) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) { return letter(c) || (c >= '0' && c <= '9'); });
 }
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
@@ -188,10 +189,11 @@ class RenderOutputCheck {
   // Every ${VAR} the fragment uses must be defined by this replica, or Litestream silently gets "".
   void check_references(const json::Value& v) {
     if (v.is_string()) {
-      static const std::regex ref(R"(\$\{([^}]*)\})");
       const std::string& s = v.as_string();
-      for (auto it = std::sregex_iterator(s.begin(), s.end(), ref); it != std::sregex_iterator(); ++it) {
-        const std::string var = (*it)[1].str();
+      for (std::size_t open = s.find("${"); open != std::string::npos; open = s.find("${", open + 2)) {
+        const std::size_t close = s.find('}', open + 2);
+        if (close == std::string::npos) break;
+        const std::string var = s.substr(open + 2, close - open - 2);
         if (!defined_env_.count(var)) fail("the replica mapping references ${" + var + "}, which it does not define");
       }
     } else if (v.is_array()) {

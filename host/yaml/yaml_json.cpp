@@ -123,7 +123,9 @@ json::Value to_json(const YAML::Node& node) {
 // --- writer -----------------------------------------------------------------------------------------
 
 bool needs_quotes(const std::string& s) {
-  if (s.empty() || is_null_word(s) || is_true_word(s) || is_false_word(s) || is_yaml11_bool_word(s)) return true;
+  if (s.empty()) return true;
+  // Every special word is at most five characters long; most strings are longer.
+  if (s.size() <= 5 && (is_null_word(s) || is_true_word(s) || is_false_word(s) || is_yaml11_bool_word(s))) return true;
   int base = 0;
   if (is_decimal_int(s) || is_float(s) || is_prefixed_int(s, base) || is_special_float(s)) return true;
   static const std::string indicators = "-?:,[]{}#&*!|>'\"%@`";
