@@ -10,6 +10,8 @@
 // - Strings are UTF-8; the parser decodes \u escapes (surrogate pairs included) and rejects invalid escapes,
 //   control characters, trailing garbage and nesting deeper than ParseOptions::max_depth.
 // - Values are plain values: copying copies, nothing is shared. Not thread-safe for concurrent mutation.
+// - Like std::vector, inserting into an object or array may move its members: a pointer or reference from
+//   find(), operator[] or as_*() into a container is invalidated by a later insertion into that container.
 #ifndef SQLITE_OPERATOR_JSON_HPP
 #define SQLITE_OPERATOR_JSON_HPP
 
