@@ -96,15 +96,16 @@ for c in spec["initContainers"] + spec["containers"]:
     open(pod + "/" + c["name"] + ".argv", "w").write("".join(a + "\0" for a in argv))
 EOF
 printf '%s\n' "$init_sql" >"$work/pod/init/init.sql"  # the ConfigMap volume's file
-run_rendered() {  # runs a rendered container's command; "litestream" stands for the image's entrypoint
-  local name=$1; shift
-  mapfile -d '' -t argv <"$work/pod/$name.argv"
-  case "$name" in restore|litestream) "$litestream" "${argv[@]}" "$@" ;; *) "${argv[@]}" "$@" ;; esac
+rendered_argv() {  # the rendered command of container $1; the Litestream image's entrypoint is litestream
+  mapfile -d '' -t argv <"$work/pod/$1.argv"
+  case "$1" in restore|litestream) argv=("$litestream" "${argv[@]}") ;; esac
 }
+run_rendered() { rendered_argv "$1"; "${argv[@]}"; }
 run_rendered restore >"$work/restore.log" 2>&1 || { cat "$work/restore.log"; fail "rendered restore failed on an empty volume"; }
 say "restore (no backup yet): nothing to restore, exit 0"
 run_rendered create-database | sed 's/^/    /'
-run_rendered litestream >"$work/litestream.log" 2>&1 &
+rendered_argv litestream
+"${argv[@]}" >"$work/litestream.log" 2>&1 &  # started from this shell, so $! is Litestream itself
 litestream_pid=$!
 db="$work/pod/data/demo.db"
 for i in 1 2 3; do sqlite3 -cmd ".timeout 5000" "$db" "INSERT INTO notes(body) VALUES ('note $i written at $(date +%T)');"; done

@@ -113,10 +113,28 @@ std::string config_hash(const RenderInputs& in, const std::string& litestream_ya
   return Poco::DigestEngine::digestToHex(sha.digest());
 }
 
-// Defence in depth: no Secret value (or its base64 form) may appear anywhere in the output.
+void collect_strings(const json::Value& v, std::vector<std::string>& out) {
+  if (v.is_string()) {
+    out.push_back(v.as_string());
+  } else if (v.is_array()) {
+    for (const json::Value& item : v.as_array()) collect_strings(item, out);
+  } else if (v.is_object()) {
+    for (const auto& member : v.as_object()) collect_strings(member.second, out);
+  }
+}
+
+// Defence in depth: no Secret value (or its base64 form) may appear anywhere in the output. A value the user
+// also wrote in the resource's own replica specs is public already (an Azure account name in an endpoint
+// URL), so it is not a leak.
 class SecretLeakScan {
  public:
-  explicit SecretLeakScan(const ReferencedObjects& referenced) {
+  SecretLeakScan(const ReferencedObjects& referenced, const model::SqliteDatabase& db) {
+    std::vector<std::string> spec_text;
+    for (const model::Replica& r : db.litestream.replicas) collect_strings(r.spec, spec_text);
+    auto in_spec = [&](const std::string& value) {
+      return std::any_of(spec_text.begin(), spec_text.end(),
+                         [&](const std::string& s) { return s.find(value) != std::string::npos; });
+    };
     for (const auto& [name, secret] : referenced.secrets) {
       const json::Value* data = secret.find("data");
       if (!data || !data->is_object()) continue;
@@ -124,7 +142,7 @@ class SecretLeakScan {
         if (!encoded.is_string()) continue;
         const std::optional<std::string> value = base64::decode(encoded.as_string());
         // Very short values (a port, "true") would match innocent text; they are not credentials.
-        if (!value || value->size() < 6) continue;
+        if (!value || value->size() < 6 || in_spec(*value)) continue;
         needles_.push_back({*value, name, key});
         needles_.push_back({encoded.as_string(), name, key});
       }
@@ -205,7 +223,7 @@ RenderOutput render_children(const RenderInputs& in) {
   if (db.sqlite_rest.enabled) objects.push_back(render_service(db));
   if (db.ingress.enabled) objects.push_back(render_ingress(db));
 
-  const SecretLeakScan scan(in.referenced);
+  const SecretLeakScan scan(in.referenced, db);
   for (const json::Value& object : objects) scan.scan(object, diag);
   if (!diag.ok()) return output;
   output.objects = std::move(objects);

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "azure_names.hpp"
-#include "object_store_rules.hpp"
+#include "sqlite_operator/backend_rules.hpp"
 #include "sqlite_operator/base64.hpp"
 #include "sqlite_operator/plugin.hpp"
 
@@ -35,7 +35,7 @@ namespace {
 
 namespace json = sqlop::json;
 namespace plugin = sqlop::plugin;
-namespace rules = sqlop::azure;
+namespace rules = sqlop::plugin::rules;
 
 constexpr const char* kType = "azure";
 constexpr const char* kLitestreamType = "abs";
@@ -83,7 +83,7 @@ void check_container(const plugin::ReplicaRequest& request, plugin::ValidateResu
     out.error(request.field("bucket"), "is required: the name of the blob container to replicate to");
     return;
   }
-  report_all(out, request.field("bucket"), rules::container_name_problems(container));
+  report_all(out, request.field("bucket"), sqlop::azure::container_name_problems(container));
 }
 
 void check_unused_members(const plugin::ReplicaRequest& request, plugin::ValidateResult& out) {
@@ -176,7 +176,7 @@ void check_secret(const plugin::ValidateRequest& request, const plugin::Secret& 
 
   const std::optional<std::string> account = read_secret_value(secret, c.account_name_field, name_field, out);
   if (account) {
-    for (const std::string& problem : rules::account_name_problems(*account)) {
+    for (const std::string& problem : sqlop::azure::account_name_problems(*account)) {
       out.error(name_field, where + "key \"" + c.account_name_field + "\" " + problem);
     }
   }

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "object_store_rules.hpp"
+#include "sqlite_operator/backend_rules.hpp"
 #include "s3_names.hpp"
 #include "sqlite_operator/plugin.hpp"
 
@@ -31,7 +31,7 @@ namespace {
 
 namespace json = sqlop::json;
 namespace plugin = sqlop::plugin;
-namespace rules = sqlop::s3;
+namespace rules = sqlop::plugin::rules;
 
 constexpr const char* kType = "s3";
 constexpr const char* kDefaultAccessKeyField = "access-key";
@@ -77,7 +77,7 @@ void check_bucket(const plugin::ReplicaRequest& request, plugin::ValidateResult&
     out.error(request.field("bucket"), "is required: the name of the S3 bucket to replicate to");
     return;
   }
-  report_all(out, request.field("bucket"), rules::bucket_name_problems(bucket));
+  report_all(out, request.field("bucket"), sqlop::s3::bucket_name_problems(bucket));
 }
 
 void check_region(const plugin::ReplicaRequest& request, plugin::ValidateResult& out) {
@@ -93,7 +93,7 @@ void check_region(const plugin::ReplicaRequest& request, plugin::ValidateResult&
     return;
   }
   report_all(out, request.field("region"),
-             has_endpoint ? rules::compatible_region_problems(region) : rules::aws_region_problems(region));
+             has_endpoint ? sqlop::s3::compatible_region_problems(region) : sqlop::s3::aws_region_problems(region));
 }
 
 void check_endpoint(const plugin::ReplicaRequest& request, plugin::ValidateResult& out) {

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "object_store_rules.hpp"
+#include "sqlite_operator/backend_rules.hpp"
 
 namespace sqlop::s3 {
 namespace {
@@ -102,8 +102,8 @@ std::vector<std::string> aws_region_problems(std::string_view region) {
 std::vector<std::string> compatible_region_problems(std::string_view region) {
   std::vector<std::string> problems;
   if (region.empty()) problems.push_back("must not be empty");
-  if (has_whitespace_or_control(region)) problems.push_back("must not contain whitespace or control characters");
-  if (region.find('$') != std::string_view::npos) problems.push_back(kDollarReason);
+  if (plugin::rules::has_whitespace_or_control(region)) problems.push_back("must not contain whitespace or control characters");
+  if (region.find('$') != std::string_view::npos) problems.push_back(plugin::rules::kDollarReason);
   return problems;
 }
 

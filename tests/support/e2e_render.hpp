@@ -74,8 +74,11 @@ inline json::Value fold_string_data(json::Value secret) {
   return secret;
 }
 
+// The image whose binary the tests run (the npm package holds Litestream 0.3.13).
+inline constexpr const char* kLitestreamImage = "litestream/litestream:0.3.13";
+
 struct RenderOptions {
-  std::string litestream_image = "litestream/litestream:0.3.13";
+  std::string litestream_image = kLitestreamImage;
   // Secrets the test writes (the pod needs them) but keeps from the renderer, which then treats them as
   // "not supplied" (as the offline render command does).
   std::set<std::string> withheld_from_render;

@@ -3,8 +3,6 @@
 // Litestream and sqlite3 invocations the tests share.
 #pragma once
 
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -16,8 +14,6 @@
 #include "tests/support/scratch_dir.hpp"
 
 namespace sqlop::testing {
-
-inline constexpr const char* kLitestreamImage = "litestream/litestream:0.3.13";
 
 // A required external program; a missing one fails the test with the command that installs it.
 inline std::string required_tool(const std::filesystem::path& path, const std::string& what) {
