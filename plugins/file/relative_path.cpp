@@ -1,0 +1,41 @@
+#include "relative_path.hpp"
+
+#include <cstddef>
+
+namespace sqlop_file {
+namespace {
+
+bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+
+}  // namespace
+
+std::vector<std::string> relative_path_problems(std::string_view path) {
+  std::vector<std::string> problems;
+  if (path.empty()) return problems;
+  if (path.front() == '/') problems.push_back("must be relative to the backup volume (no leading '/')");
+
+  bool has_parent_segment = false;
+  bool has_empty_segment = false;
+  const std::size_t first = path.front() == '/' ? 1 : 0;  // a leading '/' is reported above, once
+  for (std::size_t start = first;;) {
+    const std::size_t slash = path.find('/', start);
+    const std::string_view segment =
+        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    has_parent_segment = has_parent_segment || segment == "..";
+    has_empty_segment = has_empty_segment || segment.empty();
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  if (has_parent_segment) problems.push_back("must not contain '..' segments: the backup must stay inside its volume");
+  if (has_empty_segment) problems.push_back("must not contain empty segments ('//' or a trailing '/')");
+
+  for (const char c : path) {
+    if (is_control(c)) {
+      problems.push_back("must not contain control characters");
+      break;
+    }
+  }
+  return problems;
+}
+
+}  // namespace sqlop_file
