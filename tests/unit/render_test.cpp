@@ -332,6 +332,7 @@ spec:
 }
 
 TEST_CASE("a Secret value that a plugin leaks into the output is caught without being printed", "[render][plugin-output]") {
+  // The echo plugin keeps the value it saw in validate and writes it into its render output.
   const std::string yaml = R"(
 apiVersion: database.sqlite.io/v1alpha1
 kind: SqliteDatabase
@@ -341,8 +342,7 @@ spec:
     replicas:
     - type: echo
       credentials: {secretName: mine}
-      settings:
-        render: {replica: {type: s3, secret-access-key: "hunter2-super-secret"}}
+      settings: {leakFromValidate: true}
 )";
   render::ReferencedObjects refs;
   refs.secrets["mine"] = secret("mine", {{"secret-key", "hunter2-super-secret"}});
@@ -350,6 +350,27 @@ spec:
   CHECK(r.out.objects.empty());
   REQUIRE(r.has_error("", "would contain the value of key \"secret-key\" of Secret mine"));
   for (const auto& e : r.out.diagnostics.errors) CHECK(e.reason.find("hunter2") == std::string::npos);
+}
+
+TEST_CASE("a Secret value the user also wrote in the spec is not a leak", "[render][plugin-output]") {
+  // e.g. an Azure account name that appears in the endpoint URL the user wrote.
+  const std::string yaml = R"(
+apiVersion: database.sqlite.io/v1alpha1
+kind: SqliteDatabase
+metadata: {name: public}
+spec:
+  litestream:
+    replicas:
+    - type: echo
+      credentials: {secretName: mine}
+      settings:
+        render: {replica: {type: abs, endpoint: "http://127.0.0.1:10000/myaccountname"}}
+)";
+  render::ReferencedObjects refs;
+  refs.secrets["mine"] = secret("mine", {{"account-name", "myaccountname"}});
+  const Rendered r = run(resource(yaml), refs);
+  CHECK(r.out.diagnostics.errors.empty());
+  CHECK_FALSE(r.out.objects.empty());
 }
 
 TEST_CASE("plugin validation errors and plugin failures stop the render", "[render]") {
