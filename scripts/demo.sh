@@ -10,7 +10,8 @@ set -euo pipefail
 
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
-operator="$root/$build/bin/sqlite-operator"
+case "$build" in /*) ;; *) build="$root/$build" ;; esac
+operator="$build/bin/sqlite-operator"
 litestream="${SQLOP_TOOLS_DIR:-$root/.tools}/node_modules/@flydotio/litestream-linux-x64/litestream"
 work=$(mktemp -d /tmp/sqlite-operator-demo.XXXXXX)
 litestream_pid=""
