@@ -20,7 +20,7 @@ test: build
 	@scripts/deps.sh test
 	@cd $(BUILD_DIR) && ctest --output-on-failure $(CTEST_ARGS)
 
-# Only the fast tests (no external processes).
+# Everything but the end-to-end tests (label e2e: Litestream, Azurite, s3rver, kubectl, SDK install).
 test-fast: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -LE e2e $(CTEST_ARGS)
 
