@@ -57,10 +57,6 @@ Credentials credentials_of(const plugin::ReplicaRequest& request) {
   return c;
 }
 
-void report_all(plugin::ValidateResult& out, const std::string& field, const std::vector<std::string>& reasons) {
-  for (const std::string& reason : reasons) out.error(field, reason);
-}
-
 std::string secret_label(const plugin::Secret& secret) {
   return "Secret " + secret.namespace_() + "/" + secret.name();
 }
@@ -83,7 +79,7 @@ void check_container(const plugin::ReplicaRequest& request, plugin::ValidateResu
     out.error(request.field("bucket"), "is required: the name of the blob container to replicate to");
     return;
   }
-  report_all(out, request.field("bucket"), sqlop::azure::container_name_problems(container));
+  out.error_each(request.field("bucket"), sqlop::azure::container_name_problems(container));
 }
 
 void check_unused_members(const plugin::ReplicaRequest& request, plugin::ValidateResult& out) {
@@ -97,7 +93,7 @@ void check_endpoint(const plugin::ReplicaRequest& request, plugin::ValidateResul
   const std::string endpoint = request.spec("endpoint");
   if (endpoint.empty()) return;
   const rules::EndpointCheck check = rules::check_endpoint(endpoint);
-  report_all(out, request.field("endpoint"), check.problems);
+  out.error_each(request.field("endpoint"), check.problems);
   if (!check.endpoint) return;
   const rules::Endpoint& e = *check.endpoint;
   // Litestream appends "/<container>" to the endpoint, so an IP-addressed (path-style) service such as
@@ -143,7 +139,7 @@ void check_spec(const plugin::ReplicaRequest& request, plugin::ValidateResult& o
   check_container(request, out);
   check_unused_members(request, out);
   check_endpoint(request, out);
-  report_all(out, request.field("path"), rules::key_prefix_problems(request.spec("path")));
+  out.error_each(request.field("path"), rules::key_prefix_problems(request.spec("path")));
   check_settings(request, out);
   check_credential_fields(request, out);
 }

@@ -54,10 +54,6 @@ Credentials credentials_of(const plugin::ReplicaRequest& request) {
   return c;
 }
 
-void report_all(plugin::ValidateResult& out, const std::string& field, const std::vector<std::string>& reasons) {
-  for (const std::string& reason : reasons) out.error(field, reason);
-}
-
 bool setting_is_true(const plugin::ReplicaRequest& request, const char* name) {
   const json::Value* v = request.setting(name);
   return v && v->is_bool() && v->as_bool();
@@ -77,7 +73,7 @@ void check_bucket(const plugin::ReplicaRequest& request, plugin::ValidateResult&
     out.error(request.field("bucket"), "is required: the name of the S3 bucket to replicate to");
     return;
   }
-  report_all(out, request.field("bucket"), sqlop::s3::bucket_name_problems(bucket));
+  out.error_each(request.field("bucket"), sqlop::s3::bucket_name_problems(bucket));
 }
 
 void check_region(const plugin::ReplicaRequest& request, plugin::ValidateResult& out) {
@@ -92,14 +88,14 @@ void check_region(const plugin::ReplicaRequest& request, plugin::ValidateResult&
     }
     return;
   }
-  report_all(out, request.field("region"),
+  out.error_each(request.field("region"),
              has_endpoint ? sqlop::s3::compatible_region_problems(region) : sqlop::s3::aws_region_problems(region));
 }
 
 void check_endpoint(const plugin::ReplicaRequest& request, plugin::ValidateResult& out) {
   const std::string endpoint = request.spec("endpoint");
   if (endpoint.empty()) return;
-  report_all(out, request.field("endpoint"), rules::check_endpoint(endpoint).problems);
+  out.error_each(request.field("endpoint"), rules::check_endpoint(endpoint).problems);
 }
 
 void check_settings(const plugin::ReplicaRequest& request, plugin::ValidateResult& out) {
@@ -157,7 +153,7 @@ void check_spec(const plugin::ReplicaRequest& request, plugin::ValidateResult& o
   check_bucket(request, out);
   check_region(request, out);
   check_endpoint(request, out);
-  report_all(out, request.field("path"), rules::key_prefix_problems(request.spec("path")));
+  out.error_each(request.field("path"), rules::key_prefix_problems(request.spec("path")));
   check_settings(request, out);
   check_credential_fields(request, out);
 }

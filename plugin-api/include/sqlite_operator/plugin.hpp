@@ -142,6 +142,10 @@ struct ValidateResult {
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> warnings;
   void error(std::string field, std::string reason) { errors.push_back({std::move(field), std::move(reason)}); }
+  // One error per reason, all at `field` (for rule checks that return every problem they find).
+  void error_each(const std::string& field, const std::vector<std::string>& reasons) {
+    for (const std::string& reason : reasons) error(field, reason);
+  }
   void warn(std::string field, std::string reason) { warnings.push_back({std::move(field), std::move(reason)}); }
 };
 
