@@ -15,6 +15,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: sqlite-operator <command> [options]\n"
     "commands:\n"
+    "  run       run the controller: reconcile SqliteDatabases in a cluster until SIGTERM\n"
     "  render    print the objects the operator creates for SqliteDatabases in files (no cluster needed)\n"
     "  plugins   list the loaded backend plugins and any plugin file that was refused\n"
     "  version   print the version and the plugin ABI version\n"
@@ -27,6 +28,7 @@ int run(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("sqlite-operator"));
   const std::vector<std::string> args(argv + std::min(argc, 2), argv + argc);
   const std::string command = argc > 1 ? argv[1] : "";
+  if (command == "run") return run_command(args);
   if (command == "render") return render_command(args);
   if (command == "plugins") return plugins_command(args);
   if (command == "version" || command == "--version") return version_command(args);

@@ -9,5 +9,6 @@ namespace sqlop::cli {
 int render_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
 int version_command(const std::vector<std::string>& args);
+int run_command(const std::vector<std::string>& args);
 
 }  // namespace sqlop::cli

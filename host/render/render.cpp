@@ -97,6 +97,10 @@ std::string config_hash(const RenderInputs& in, const std::string& litestream_ya
   for (const model::Replica& r : in.resource.litestream.replicas) {
     if (!r.credentials.secret_name.empty()) secret_names.insert(r.credentials.secret_name);
   }
+  // sqlite-rest reads its HMAC key from the environment at start: a rotated key needs a new pod too.
+  if (in.resource.sqlite_rest.enabled && !in.resource.sqlite_rest.auth_secret.empty()) {
+    secret_names.insert(in.resource.sqlite_rest.auth_secret);
+  }
   for (const std::string& name : secret_names) {
     const auto it = in.referenced.secrets.find(name);
     if (it == in.referenced.secrets.end()) continue;

@@ -227,6 +227,18 @@ TEST_CASE("the config hash follows the Litestream config and the replica credent
   CHECK(run(changed, v1).out.config_hash != h1);
 }
 
+TEST_CASE("the config hash follows the REST API's HMAC key, which sqlite-rest reads only at start", "[render]") {
+  const auto db = resource(std::string(kMinimal) + "  sqliteRest: {enabled: true, authSecret: jwt}\n");
+  render::ReferencedObjects v1;
+  v1.secrets["s3-creds"] = secret("s3-creds", {{"access-key", "AKIAONE"}, {"secret-key", "secretone"}});
+  v1.secrets["jwt"] = secret("jwt", {{"token", "an-hmac-key-of-at-least-32-bytes-one"}});
+  render::ReferencedObjects v2 = v1;
+  v2.secrets["jwt"] = secret("jwt", {{"token", "an-hmac-key-of-at-least-32-bytes-two"}});
+  const Rendered a = run(db, v1);
+  REQUIRE_FALSE(a.out.objects.empty());
+  CHECK(run(db, v2).out.config_hash != a.out.config_hash);
+}
+
 TEST_CASE("a missing Secret is an error when the inputs are complete, a warning otherwise", "[render]") {
   render::ReferencedObjects complete;
   complete.complete = true;
