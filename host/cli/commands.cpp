@@ -17,7 +17,8 @@ constexpr const char* kUsage =
     "commands:\n"
     "  run       run the controller: reconcile SqliteDatabases in a cluster until SIGTERM\n"
     "  render    print the objects the operator creates for SqliteDatabases in files (no cluster needed)\n"
-    "  plugins   list the loaded backend plugins and any plugin file that was refused\n"
+    "  plugins   list the loaded backend plugins and any plugin file that was refused;\n"
+    "            'plugins check FILE.so' runs the conformance kit on one plugin\n"
     "  version   print the version and the plugin ABI version\n"
     "Run 'sqlite-operator <command> --help' for a command's options.\n";
 

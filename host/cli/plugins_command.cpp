@@ -1,4 +1,5 @@
 // `sqlite-operator plugins [--config OPERATOR.yaml]`: the loaded backend plugins, and every file refused.
+// `sqlite-operator plugins check FILE.so ...` is the conformance kit (plugins_check_command.cpp).
 #include <iomanip>
 #include <iostream>
 
@@ -8,12 +9,14 @@
 namespace sqlop::cli {
 
 int plugins_command(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "check") return plugins_check_command({args.begin() + 1, args.end()});
   std::string config_path;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--config" && i + 1 < args.size()) {
       config_path = args[++i];
     } else {
-      std::cerr << "usage: sqlite-operator plugins [--config OPERATOR.yaml]\n";
+      std::cerr << "usage: sqlite-operator plugins [--config OPERATOR.yaml]\n"
+                   "       sqlite-operator plugins check FILE.so [--json] [--sample SAMPLE.json]\n";
       return 2;
     }
   }

@@ -8,6 +8,8 @@ namespace sqlop::cli {
 
 int render_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
+// `plugins check FILE.so ...`: the args after "check".
+int plugins_check_command(const std::vector<std::string>& args);
 int version_command(const std::vector<std::string>& args);
 int run_command(const std::vector<std::string>& args);
 

@@ -34,6 +34,9 @@ struct CallResult {
   std::string error;     // on failure: what went wrong, naming the plugin file
 };
 
+// The calls of a plugin table, for call_text.
+enum class Call { describe, validate, render };
+
 class Plugin {
  public:
   virtual ~Plugin() = default;
@@ -41,14 +44,25 @@ class Plugin {
   virtual CallResult describe() const = 0;
   virtual CallResult validate(const json::Value& request) const = 0;
   virtual CallResult render(const json::Value& request) const = 0;
+  // Sends `request` as it is: it need not be valid JSON. Only the conformance kit uses this, to check that
+  // a plugin answers malformed requests with an error status; the host always sends well-formed JSON.
+  virtual CallResult call_text(Call call, const std::string& request) const = 0;
 
  protected:
   PluginInfo info_;
 };
 
+// How far loading got before it failed.
+enum class LoadStage {
+  open,       // the file is not a loadable shared object, or has no entry symbol
+  negotiate,  // the entry point or its table failed the ABI negotiation
+  describe,   // the describe call failed or its answer was unusable
+};
+
 struct LoadError {
   std::string file;    // the shared object at fault
   std::string reason;  // e.g. "missing entry symbol sqlop_plugin_entry", "plugin ABI major 2, host 1"
+  LoadStage stage = LoadStage::open;
 };
 
 // Loads one shared object, negotiates the ABI, checks the table and calls describe.

@@ -48,6 +48,14 @@ class LoadedPlugin final : public Plugin {
   CallResult render(const json::Value& request) const override {
     return call(table_->render, "render", json::dump(request));
   }
+  CallResult call_text(Call which, const std::string& request) const override {
+    switch (which) {
+      case Call::describe: return call(table_->describe, "describe", request);
+      case Call::validate: return call(table_->validate, "validate", request);
+      case Call::render: break;
+    }
+    return call(table_->render, "render", request);
+  }
 
   // Loading finishes the info with what describe said.
   void complete_info(PluginInfo info) { info_ = std::move(info); }
@@ -95,7 +103,9 @@ class LoadedPlugin final : public Plugin {
   const sqlop_plugin_table* table_;
 };
 
-LoadError refuse(const std::string& file, std::string reason) { return LoadError{file, std::move(reason)}; }
+LoadError refuse(const std::string& file, std::string reason, LoadStage stage = LoadStage::open) {
+  return LoadError{file, std::move(reason), stage};
+}
 
 // Checks the table before any of its function pointers is used.
 std::optional<std::string> table_problem(const sqlop_plugin_table* table) {
@@ -137,14 +147,14 @@ std::variant<std::shared_ptr<const Plugin>, LoadError> load_plugin_file(const st
   try {
     table = entry(&kHostTable, error.data(), error.size());
   } catch (...) {
-    return refuse(file, "entry point " SQLOP_PLUGIN_ENTRY_SYMBOL " threw an exception");
+    return refuse(file, "entry point " SQLOP_PLUGIN_ENTRY_SYMBOL " threw an exception", LoadStage::negotiate);
   }
   if (!table) {
     error.back() = '\0';
     const std::string reason = error[0] ? error.data() : "no reason given";
-    return refuse(file, "plugin refused to load: " + reason);
+    return refuse(file, "plugin refused to load: " + reason, LoadStage::negotiate);
   }
-  if (auto problem = table_problem(table)) return refuse(file, *problem);
+  if (auto problem = table_problem(table)) return refuse(file, *problem, LoadStage::negotiate);
 
   PluginInfo info;
   info.file = file;
@@ -156,15 +166,16 @@ std::variant<std::shared_ptr<const Plugin>, LoadError> load_plugin_file(const st
   auto plugin = std::make_unique<LoadedPlugin>(std::move(library), table, info);
 
   CallResult described = plugin->describe();
-  if (!described.ok) return refuse(file, described.error);
+  if (!described.ok) return refuse(file, described.error, LoadStage::describe);
   const std::string described_type = described.response.get_string("type", info.type);
   if (described_type != info.type) {
-    return refuse(file, "describe reports type '" + described_type + "' but the table says '" + info.type + "'");
+    return refuse(file, "describe reports type '" + described_type + "' but the table says '" + info.type + "'",
+                  LoadStage::describe);
   }
   if (const json::Value* aliases = described.response.find("aliases"); aliases && aliases->is_array()) {
     for (const json::Value& alias : aliases->as_array()) {
       if (!alias.is_string() || !is_valid_type_name(alias.as_string())) {
-        return refuse(file, "describe lists an alias that is not a valid type name");
+        return refuse(file, "describe lists an alias that is not a valid type name", LoadStage::describe);
       }
       info.aliases.push_back(alias.as_string());
     }

@@ -215,6 +215,11 @@ class RenderOutputCheck {
 
 }  // namespace
 
+std::optional<ReplicaWiring> check_render_output(const plugins::Plugin& plugin, const Replica& replica,
+                                                 std::size_t index, const json::Value& response, Diagnostics& out) {
+  return RenderOutputCheck(plugin, replica, index, out).check(response);
+}
+
 std::string replica_env_prefix(std::size_t index) { return "LITESTREAM_REPLICA_" + std::to_string(index) + "_"; }
 std::string replica_volume_prefix(std::size_t index) { return "replica-" + std::to_string(index) + "-"; }
 std::string replica_mount_root(std::size_t index) {
@@ -278,7 +283,7 @@ std::optional<std::vector<ReplicaWiring>> render_replicas(const model::SqliteDat
       continue;
     }
     collect_diagnostics(result.response.find("warnings"), out.warnings);
-    std::optional<ReplicaWiring> wiring = RenderOutputCheck(*plugin, replica, i, out).check(result.response);
+    std::optional<ReplicaWiring> wiring = check_render_output(*plugin, replica, i, result.response, out);
     if (!wiring) {
       ok = false;
       continue;

@@ -33,6 +33,15 @@ std::string replica_env_prefix(std::size_t index);
 std::string replica_volume_prefix(std::size_t index);
 std::string replica_mount_root(std::size_t index);
 
+// Checks one render response of `plugin` for replicas[index] against the rules in plugin-api/README.md: env
+// names in the replica's prefix (or processEnv) and valid, credentials only as secretKeyRef or Secret volume
+// of the replica's own credentials.secretName, volumes and mounts in its own namespace, every ${VAR} defined.
+// On a problem adds errors to `out` and returns nullopt; otherwise the wiring, fragment `name` first.
+// Also used by the plugin conformance kit (host/conformance/), so plugins are judged by this one copy.
+std::optional<ReplicaWiring> check_render_output(const plugins::Plugin& plugin, const model::Replica& replica,
+                                                 std::size_t index, const json::Value& response,
+                                                 model::Diagnostics& out);
+
 // Runs every replica's plugin validate; adds the plugins' errors and warnings (and the host's checks of the
 // referenced Secrets' presence) to `out`.
 void validate_replicas(const model::SqliteDatabase& db, const plugins::Registry& registry,

@@ -23,7 +23,7 @@ cat >"$work/tiny/CMakeLists.txt" <<'EOF'
 cmake_minimum_required(VERSION 3.16)
 project(tiny-backend CXX)
 set(CMAKE_CXX_STANDARD 17)
-find_package(SqliteOperatorPluginApi 0.1 REQUIRED)
+find_package(SqliteOperatorPluginApi 1.0 REQUIRED)
 if(NOT SqliteOperatorPluginApi_ABI_MAJOR EQUAL 1)
   message(FATAL_ERROR "unexpected ABI major ${SqliteOperatorPluginApi_ABI_MAJOR}")
 endif()
@@ -57,6 +57,31 @@ EOF
 cmake -S "$work/tiny" -B "$work/tiny/build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/tiny/build" >/dev/null
 test -f "$work/tiny/build/sqlop-tiny.so"
+
+# 2b. Versioning: the package version is the ABI version from plugin.h, checked by find_package with the ABI's
+# rule (same major, at least the requested minor), and the ABI major/minor are variables of the package.
+abi_major=$(sed -n 's/^#define SQLOP_PLUGIN_ABI_MAJOR \([0-9]*\)$/\1/p' "$src/plugin-api/include/sqlite_operator/plugin.h")
+abi_minor=$(sed -n 's/^#define SQLOP_PLUGIN_ABI_MINOR \([0-9]*\)$/\1/p' "$src/plugin-api/include/sqlite_operator/plugin.h")
+probe() { # $1 = version asked for; prints what the package says, fails when find_package does
+  mkdir -p "$work/probe-$1"
+  cat >"$work/probe-$1/CMakeLists.txt" <<EOF2
+cmake_minimum_required(VERSION 3.16)
+project(probe NONE)
+find_package(SqliteOperatorPluginApi $1 REQUIRED)
+message(STATUS "sdk=\${SqliteOperatorPluginApi_VERSION} abi=\${SqliteOperatorPluginApi_ABI_MAJOR}.\${SqliteOperatorPluginApi_ABI_MINOR}")
+EOF2
+  cmake -S "$work/probe-$1" -B "$work/probe-$1/build" -DCMAKE_PREFIX_PATH="$work/prefix" 2>&1
+}
+probed=$(probe "$abi_major.0")
+grep -q "sdk=$abi_major.$abi_minor abi=$abi_major.$abi_minor" <<<"$probed"
+if probe "$abi_major.$((abi_minor + 1))" >/dev/null; then
+  echo "FAIL: an SDK for ABI $abi_major.$abi_minor satisfied a request for a newer minor" >&2
+  exit 1
+fi
+if probe "$((abi_major + 1)).0" >/dev/null; then
+  echo "FAIL: an SDK for ABI major $abi_major satisfied a request for major $((abi_major + 1))" >&2
+  exit 1
+fi
 
 # 3. The operator loads it through its config and renders with it.
 printf 'plugins:\n  tiny: %s\n' "$work/tiny/build/sqlop-tiny.so" >"$work/operator.yaml"

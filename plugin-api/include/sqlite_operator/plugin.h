@@ -71,7 +71,7 @@ typedef struct sqlop_host_table {
   void* context; /* opaque, passed back to every callback */
   /* Logs one message. `message` is UTF-8, need not outlive the call. Thread-safe. Never pass secrets. */
   void (*log)(void* context, int level, const char* message);
-  /* Appended fields go below, each marked with the ABI minor that added it. */
+  /* Appended fields go below, marked with their ABI minor; a plugin reads one only if struct_size covers it. */
 } sqlop_host_table;
 
 /*
