@@ -23,7 +23,7 @@ std::string format(std::chrono::system_clock::time_point time, bool with_micros)
   const auto [secs, micros] = split(time);
   std::tm utc{};
   gmtime_r(&secs, &utc);
-  char text[40];
+  char text[64];  // room for any year the int fields can hold, so the output is never cut
   if (with_micros) {
     std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", utc.tm_year + 1900, utc.tm_mon + 1,
                   utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, micros);

@@ -293,7 +293,7 @@ TEST_CASE("namespace-limited and label-selected informers see only their objects
   const Versions labelled = cached_versions(by_label.store());
   CHECK(labelled == server_versions(client, "", "app=x"));
   CHECK(labelled.size() == 5);  // a, c, e, g, zz-last
-  for (const std::string key : {ns1 + "/a", ns2 + "/c", ns1 + "/e", ns2 + "/g"}) CHECK(labelled.count(key) == 1);
+  for (const std::string& key : {ns1 + "/a", ns2 + "/c", ns1 + "/e", ns2 + "/g"}) CHECK(labelled.count(key) == 1);
   for (const ObjectPtr& object : by_label.store().list()) {
     CHECK(object->find_path({"metadata", "labels", "app"})->as_string() == "x");
   }
