@@ -9,7 +9,7 @@ step=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools_dir=${SQLOP_TOOLS_DIR:-$root/.tools}
 
-build_packages=(build-essential cmake pkg-config git libboost-dev libboost-filesystem-dev libpoco-dev
+build_packages=(build-essential cmake pkg-config git libboost-dev libboost-filesystem-dev libpoco-dev zlib1g-dev
   libyaml-cpp-dev libspdlog-dev catch2 libssl-dev)
 # Tools for the tests, as command=package: a command already on the PATH (e.g. a Node.js that did not come
 # from Debian) is not reinstalled.

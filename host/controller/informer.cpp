@@ -17,7 +17,7 @@ ReflectorOptions named(ReflectorOptions options, const std::string& name) {
 
 Informer::Informer(const kube::Client& client, kube::ResourceType type, InformerOptions options)
     : resync_period_(options.resync_period),
-      store_(std::move(options.indexers)),
+      store_(std::move(options.indexers), options.store),
       reflector_(client, std::move(type), store_, named(std::move(options.reflector), options.name),
                  [this](const StoreChange& change) { dispatch(change); }) {}
 

@@ -41,6 +41,10 @@ struct InformerHandlers {
 struct InformerOptions {
   std::string name;  // for logs, e.g. "sqlitedatabases"; "" = the resource type's qualified name
   Indexers indexers;  // secondary indexes of the store
+  // How the store holds objects. Packed (see object_store.hpp) costs a parse per read and makes handlers
+  // and readers see equal objects rather than the same pointer (except that a resync's on_update gets one
+  // pointer twice).
+  StoreOptions store;
   // Every period, on_update(obj, obj) for every stored object (controller-runtime's SyncPeriod). 0 = never.
   std::chrono::milliseconds resync_period{0};
   // Namespace, selectors, paging, watch timeout, backoff and transform (its name is ignored: `name` wins).

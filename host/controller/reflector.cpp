@@ -77,7 +77,12 @@ void Reflector::set_resource_version(std::string resource_version) {
 
 void Reflector::resync() {
   const std::lock_guard<std::mutex> lock(dispatch_mutex_);
-  for (const ObjectPtr& object : store_.list()) report({StoreChange::Type::Sync, object, object});
+  // One object at a time, not list(): a packed store parses each object it hands out, and a whole
+  // store's worth of trees at once is a peak the allocator keeps long after. The store cannot change
+  // meanwhile: its writers hold dispatch_mutex_ too.
+  for (const std::string& key : store_.keys()) {
+    if (const ObjectPtr object = store_.get(key)) report({StoreChange::Type::Sync, object, object});
+  }
 }
 
 void Reflector::report(const StoreChange& change) const {

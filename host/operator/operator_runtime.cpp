@@ -200,6 +200,8 @@ bool OperatorProcess::start_servers() {
 
 Informer& OperatorProcess::add_informer(const kube::ResourceType& type, controller::InformerOptions options) {
   options.reflector.namespace_name = options_.namespace_name;
+  // The caches are most of the operator's memory: keep objects as JSON text, parsed on each (rare) read.
+  options.store.packed = true;
   auto informer = std::make_unique<Informer>(*client_, type, std::move(options));
   Informer& ref = *informer;
   informers_[type.qualified_name()] = std::move(informer);

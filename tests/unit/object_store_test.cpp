@@ -1,9 +1,11 @@
 // The informer cache (host/controller/object_store.hpp) and what it strips before caching
-// (object_transform.hpp). Pure: no server, no threads except in the concurrency case.
+// (object_transform.hpp). Pure: no server, no threads except in the concurrency case. The contract cases
+// run in both storage modes (unpacked trees and packed JSON text).
 #include "host/controller/object_store.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <catch2/catch.hpp>
 #include <string>
 #include <thread>
@@ -17,6 +19,7 @@ using sqlop::controller::object_key;
 using sqlop::controller::ObjectPtr;
 using sqlop::controller::ObjectStore;
 using sqlop::controller::ReplaceResult;
+using sqlop::controller::StoreOptions;
 namespace json = sqlop::json;
 
 namespace {
@@ -49,6 +52,15 @@ Indexers secret_index() {
   return indexers;
 }
 
+// Each contract case runs once per storage mode.
+StoreOptions any_mode() {
+  StoreOptions options;
+  options.packed = GENERATE(false, true);
+  return options;
+}
+
+std::string mode_name(const StoreOptions& options) { return options.packed ? "packed" : "unpacked"; }
+
 std::vector<std::string> sorted(std::vector<std::string> v) {
   std::sort(v.begin(), v.end());
   return v;
@@ -71,7 +83,9 @@ TEST_CASE("object_key is namespace/name, or name for cluster-scoped objects", "[
 }
 
 TEST_CASE("ObjectStore get, list, keys, size, upsert and erase", "[informer]") {
-  ObjectStore store;
+  const StoreOptions mode = any_mode();
+  INFO(mode_name(mode));
+  ObjectStore store({}, mode);
   CHECK(store.size() == 0);
   CHECK(store.get("ns/a") == nullptr);
 
@@ -94,7 +108,7 @@ TEST_CASE("ObjectStore get, list, keys, size, upsert and erase", "[informer]") {
   CHECK(store.get("ns/a") == nullptr);
 }
 
-TEST_CASE("ObjectStore readers share the stored object and keep it after the store moves on", "[informer]") {
+TEST_CASE("Unpacked ObjectStore readers share the stored object and keep it after the store moves on", "[informer]") {
   ObjectStore store;
   const ObjectPtr stored = ptr(object("ns", "a", "1"));
   store.upsert(stored);
@@ -106,7 +120,9 @@ TEST_CASE("ObjectStore readers share the stored object and keep it after the sto
 }
 
 TEST_CASE("ObjectStore replace reports added, updated and deleted objects", "[informer]") {
-  ObjectStore store;
+  const StoreOptions mode = any_mode();
+  INFO(mode_name(mode));
+  ObjectStore store({}, mode);
   store.upsert(ptr(object("ns", "same", "1")));
   store.upsert(ptr(object("ns", "changed", "2")));
   store.upsert(ptr(object("ns", "gone", "3")));
@@ -123,13 +139,16 @@ TEST_CASE("ObjectStore replace reports added, updated and deleted objects", "[in
   CHECK(result.deleted[0]->find_path({"metadata", "resourceVersion"})->as_string() == "3");
 
   CHECK(sorted(store.keys()) == std::vector<std::string>{"ns/changed", "ns/new", "ns/same"});
-  CHECK(store.get("ns/same").get() == same_before.get());  // unchanged objects keep their stored pointer
+  if (!mode.packed) CHECK(store.get("ns/same").get() == same_before.get());  // unchanged: same stored pointer
+  CHECK(*store.get("ns/same") == *same_before);
   CHECK(store.get("ns/changed")->find_path({"metadata", "resourceVersion"})->as_string() == "5");
 }
 
 TEST_CASE("ObjectStore replace with an empty list deletes everything; objects without a key are skipped",
           "[informer]") {
-  ObjectStore store;
+  const StoreOptions mode = any_mode();
+  INFO(mode_name(mode));
+  ObjectStore store({}, mode);
   store.upsert(ptr(object("ns", "a", "1")));
   store.upsert(ptr(object("", "cluster-wide", "2")));
   json::Value nameless;
@@ -153,7 +172,9 @@ TEST_CASE("same_object_version compares resourceVersions for equality only, cont
 }
 
 TEST_CASE("ObjectStore indexes follow upsert, erase and replace", "[informer]") {
-  ObjectStore store(secret_index());
+  const StoreOptions mode = any_mode();
+  INFO(mode_name(mode));
+  ObjectStore store(secret_index(), mode);
   store.upsert(ptr(object("ns", "db1", "1", "creds")));
   store.upsert(ptr(object("ns", "db2", "2", "creds")));
   store.upsert(ptr(object("other", "db3", "3", "creds")));
@@ -188,7 +209,9 @@ TEST_CASE("ObjectStore can file one object under several index values", "[inform
     }
     return values;
   };
-  ObjectStore store(indexers);
+  const StoreOptions mode = any_mode();
+  INFO(mode_name(mode));
+  ObjectStore store(indexers, mode);
   json::Value db = object("ns", "db", "1");
   db["spec"]["secrets"].push_back("ns/a");
   db["spec"]["secrets"].push_back("ns/b");
@@ -202,7 +225,9 @@ TEST_CASE("ObjectStore can file one object under several index values", "[inform
 }
 
 TEST_CASE("ObjectStore serves readers while a writer changes it", "[informer]") {
-  ObjectStore store(secret_index());
+  const StoreOptions mode = any_mode();
+  INFO(mode_name(mode));
+  ObjectStore store(secret_index(), mode);
   std::atomic<bool> done{false};
   std::atomic<bool> reading{false};
   std::thread writer([&] {
@@ -232,6 +257,131 @@ TEST_CASE("ObjectStore serves readers while a writer changes it", "[informer]") 
     const auto keys = store.index_keys("secret", value);
     CHECK(std::count(keys.begin(), keys.end(), object_key(*o)) == 1);
   }
+}
+
+TEST_CASE("ObjectStore reports the objects passed to replace, and runs index functions once per version",
+          "[informer]") {
+  const StoreOptions mode = any_mode();
+  INFO(mode_name(mode));
+  int index_calls = 0;
+  Indexers indexers = secret_index();
+  indexers["counted"] = [&index_calls](const json::Value&) {
+    ++index_calls;
+    return std::vector<std::string>{"all"};
+  };
+  ObjectStore store(indexers, mode);
+  store.upsert(ptr(object("ns", "a", "1", "creds")));
+  const ObjectPtr listed_new = ptr(object("ns", "new", "2", "creds"));
+  const ObjectPtr listed_a = ptr(object("ns", "a", "3", "rotated"));
+  const ReplaceResult result = store.replace({listed_a, listed_new});
+  REQUIRE(result.added.size() == 1);
+  CHECK(result.added[0].get() == listed_new.get());
+  REQUIRE(result.updated.size() == 1);
+  CHECK(result.updated[0].second.get() == listed_a.get());
+  CHECK(index_calls == 3);  // one per stored version: unfiling the old one used the values kept for it
+  store.erase("ns/a");
+  CHECK(index_calls == 3);
+  CHECK(store.index_keys("counted", "all") == std::vector<std::string>{"ns/new"});
+  CHECK(store.index_keys("secret", "ns/rotated").empty());
+  CHECK(store.index_keys("secret", "ns/creds") == std::vector<std::string>{"ns/new"});
+}
+
+TEST_CASE("ObjectStore compares objects without a resourceVersion by content", "[informer]") {
+  const StoreOptions mode = any_mode();
+  INFO(mode_name(mode));
+  ObjectStore store({}, mode);
+  json::Value plain = object("ns", "a", "");
+  plain["data"]["k"] = "v1";
+  store.upsert(ptr(plain));
+
+  CHECK(store.replace({ptr(plain)}).updated.empty());  // same content: no news
+  json::Value changed = plain;
+  changed["data"]["k"] = "v2";
+  const ReplaceResult result = store.replace({ptr(changed)});
+  REQUIRE(result.updated.size() == 1);
+  CHECK(*result.updated[0].first == plain);
+  CHECK(*result.updated[0].second == changed);
+  CHECK(*store.get("ns/a") == changed);
+}
+
+namespace {
+
+// An object with every kind of JSON value, and strings that need escaping.
+json::Value rich_object(const std::string& rv) {
+  json::Value o = object("ns", "rich", rv, "creds");
+  o["metadata"]["labels"]["app.kubernetes.io/name"] = "db";
+  o["spec"]["replicas"] = 1;
+  o["spec"]["ratio"] = 0.1;
+  o["spec"]["big"] = std::int64_t{9007199254740993};
+  o["spec"]["negative"] = -42;
+  o["spec"]["enabled"] = true;
+  o["spec"]["nothing"] = json::Value();
+  o["spec"]["empty_object"] = json::Value::object();
+  o["spec"]["empty_array"] = json::Value::array();
+  o["spec"]["text"] = "quote \" backslash \\ newline \n tab \t control \x01 unicode \u00e9\u2603 \xf0\x9f\x98\x80";
+  o["spec"]["list"].push_back("a");
+  o["spec"]["list"].push_back(2);
+  o["spec"]["list"].push_back(json::Value::object());
+  json::Value ready;
+  ready["type"] = "Ready";
+  ready["status"] = "True";
+  o["status"]["conditions"].push_back(ready);
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("Packed ObjectStore reads back fresh objects equal to the stored ones", "[informer]") {
+  ObjectStore store(secret_index(), StoreOptions{true});
+  const json::Value stored = rich_object("1");
+  store.upsert(ptr(stored));
+
+  const ObjectPtr first = store.get("ns/rich");
+  const ObjectPtr second = store.get("ns/rich");
+  REQUIRE(first != nullptr);
+  CHECK(*first == stored);
+  CHECK(json::dump(*first) == json::dump(stored));  // member order and number forms kept too
+  CHECK(first.get() != second.get());                // each read is its own copy
+  REQUIRE(store.list().size() == 1);
+  CHECK(*store.list()[0] == stored);
+  REQUIRE(store.by_index("secret", "ns/creds").size() == 1);
+  CHECK(*store.by_index("secret", "ns/creds")[0] == stored);
+
+  // A copy a reader holds is its own: later writes do not reach it.
+  store.upsert(ptr(object("ns", "rich", "2")));
+  CHECK(*first == stored);
+  CHECK(*store.get("ns/rich") == object("ns", "rich", "2"));
+}
+
+TEST_CASE("Packed ObjectStore hands back the full old state on update and delete", "[informer]") {
+  ObjectStore store(secret_index(), StoreOptions{true});
+  const json::Value v1 = rich_object("1");
+  json::Value v2 = rich_object("2");
+  v2["spec"]["replicas"] = 0;
+
+  CHECK(store.upsert(ptr(v1)) == nullptr);
+  const ObjectPtr replaced = store.upsert(ptr(v2));
+  REQUIRE(replaced != nullptr);
+  CHECK(*replaced == v1);
+
+  json::Value v3 = v2;
+  v3["metadata"]["resourceVersion"] = "3";
+  v3["status"]["phase"] = "Failed";
+  const ReplaceResult result = store.replace({ptr(v3), ptr(object("ns", "other", "4"))});
+  REQUIRE(result.updated.size() == 1);
+  CHECK(*result.updated[0].first == v2);
+  CHECK(*result.updated[0].second == v3);
+
+  const ReplaceResult cleared = store.replace({ptr(object("ns", "other", "4"))});
+  REQUIRE(cleared.deleted.size() == 1);
+  CHECK(*cleared.deleted[0] == v3);
+  CHECK(cleared.updated.empty());
+  CHECK(store.index_keys("secret", "ns/creds").empty());
+
+  store.upsert(ptr(v1));
+  const ObjectPtr erased = store.erase("ns/rich");
+  REQUIRE(erased != nullptr);
+  CHECK(*erased == v1);
 }
 
 TEST_CASE("strip_unused_fields drops managedFields and the last-applied annotation, nothing else",
