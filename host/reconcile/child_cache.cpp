@@ -50,6 +50,10 @@ std::string content_digest(const json::Value& object) {
   json::Value content = object;
   controller::strip_unused_fields(content);  // as the informer does before it digests
   if (content.is_object()) {
+    // apiVersion and kind are left out: the client appends them to list items (the API server omits
+    // them there), so their place in the text differs between a listed and a read object.
+    content.as_object().erase("apiVersion");
+    content.as_object().erase("kind");
     content.as_object().erase("status");
     content.as_object().erase(kContentDigestMember);
     if (json::Value* metadata = content.find("metadata"); metadata && metadata->is_object()) {

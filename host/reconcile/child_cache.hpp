@@ -24,7 +24,8 @@ namespace sqlop::reconcile {
 inline constexpr const char* kContentDigestMember = "sqlite-operator.content-digest";
 
 // Digest of an object's content: all of it but status, metadata.resourceVersion and metadata.managedFields
-// (which change without the content changing). Pure.
+// (which change without the content changing), apiVersion and kind (fixed for a child). Equal for the same
+// object however it was read (list, watch, get, apply response). Pure.
 std::string content_digest(const json::Value& object);
 
 // Replaces a child with its cached projection (see above). Objects the operator does not manage (no
