@@ -139,6 +139,7 @@ std::optional<kube::ApiError> Reflector::list_into_store() {
   list.label_selector = options_.label_selector;
   list.field_selector = options_.field_selector;
   list.limit = options_.page_size;
+  list.item_transform = options_.transform;  // page by page: the full objects of a big list never pile up
   ++lists_;
   kube::Result<kube::ObjectList> result = client_.list(type_, options_.namespace_name, list);
   if (!result.ok() && result.error->is_gone() && list.limit > 0) {
@@ -155,7 +156,6 @@ std::optional<kube::ApiError> Reflector::list_into_store() {
   std::vector<ObjectPtr> objects;
   objects.reserve(listed.items.size());
   for (json::Value& item : listed.items) {
-    if (options_.transform) options_.transform(item);
     objects.push_back(std::make_shared<const json::Value>(std::move(item)));
   }
   listed.items = {};

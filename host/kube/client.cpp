@@ -189,6 +189,7 @@ Result<ObjectList> Client::list(const ResourceType& type, const std::string& ns,
     if (json::Value* items = page.value->find("items"); items && items->is_array()) {
       for (json::Value& item : items->as_array()) {
         fill_type_meta(item, type);
+        if (options.item_transform) options.item_transform(item);
         out.items.push_back(std::move(item));
       }
     }

@@ -91,6 +91,9 @@ struct ListOptions {
   std::string field_selector;
   std::int64_t limit = 0;          // 0 = no paging; Client::list follows continue tokens itself
   std::string resource_version;    // "" = most recent (a quorum read)
+  // Applied to each item as its page arrives (after apiVersion/kind are filled in), so a large paged
+  // list never holds every item in full at once; may be empty. Called on the calling thread.
+  std::function<void(json::Value& item)> item_transform;
 };
 
 struct ObjectList {

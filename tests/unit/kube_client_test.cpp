@@ -226,6 +226,26 @@ TEST_CASE("Client::list sends the selectors and follows continue tokens", "[kube
   CHECK(listed.value->items[2].find_path({"metadata", "name"})->as_string() == "c");
 }
 
+TEST_CASE("Client::list applies the item transform to every item of every page", "[kube]") {
+  auto transport = std::make_shared<FakeTransport>();
+  const kube::Client client(transport);
+  transport->respond(200, R"({"metadata":{"continue":"c1"},"items":[{"metadata":{"name":"a"},"data":{"k":"v"}}]})");
+  transport->respond(200, R"({"metadata":{"resourceVersion":"9"},"items":[{"metadata":{"name":"b"},"data":{"k":"v"}}]})");
+  kube::ListOptions options;
+  options.limit = 1;
+  int calls = 0;
+  options.item_transform = [&calls](json::Value& item) {
+    ++calls;
+    CHECK(item.get_string("kind") == "ConfigMap");  // filled in before the transform sees it
+    item.as_object().erase("data");
+  };
+  const auto listed = client.list(kube::types::config_maps(), "ns1", options);
+  REQUIRE(listed.ok());
+  CHECK(calls == 2);
+  REQUIRE(listed.value->items.size() == 2);
+  for (const json::Value& item : listed.value->items) CHECK_FALSE(item.find("data"));
+}
+
 TEST_CASE("Client::list without options asks for everything in one request", "[kube]") {
   auto transport = std::make_shared<FakeTransport>();
   const kube::Client client(transport);
