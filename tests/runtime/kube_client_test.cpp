@@ -484,7 +484,7 @@ TEST_CASE("client gets its token from an exec credential plugin and re-runs it a
   }
 }
 
-TEST_CASE("one client used by many threads at once; on_request sees every request", "[kube]") {
+TEST_CASE("one client used by many threads at once, on_request sees every request", "[kube]") {
   std::mutex mu;
   std::map<std::string, int> by_method;
   kube::TransportOptions options;

@@ -154,7 +154,7 @@ TEST_CASE("metrics and probes on two addresses serve only their own paths", "[me
   CHECK(get(probes, "/metrics").status == 404);
 }
 
-TEST_CASE("\"0\" disables a listener; a bad address names its flag", "[metrics][serve]") {
+TEST_CASE("\"0\" disables a listener, a bad address names its flag", "[metrics][serve]") {
   sqlop::metrics::Registry registry;
   {
     ProbeServerOptions options = options_on_loopback(registry);

@@ -168,7 +168,7 @@ TEST_CASE("a plugin whose table is exactly ABI 1.0's size loads in this host and
   CHECK(validated.response.find("errors")->as_array().size() == 1);
 }
 
-TEST_CASE("a plugin from a later minor with a longer table loads; the host ignores what it does not know", "[abi]") {
+TEST_CASE("a plugin from a later minor with a longer table loads, the host ignores what it does not know", "[abi]") {
   // Its appended call aborts the process if called: this test passing shows the host never touched it.
   const auto plugin = load(test_plugin("newer_minor_table"));
   CHECK(plugin->info().abi_major == SQLOP_PLUGIN_ABI_MAJOR);

@@ -377,7 +377,7 @@ TEST_CASE("the CRD rejects what it must, at the field's path", "[crd]") {
   }
 }
 
-TEST_CASE("the status the operator writes validates; a malformed one does not", "[crd]") {
+TEST_CASE("the status the operator writes validates, a malformed one does not", "[crd]") {
   json::Value object = resource("{}");
   object["status"] = yaml_value(R"(
 phase: Running

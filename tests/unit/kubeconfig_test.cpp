@@ -143,7 +143,7 @@ TEST_CASE("kubeconfig: exec plugin settings", "[kubeconfig]") {
   CHECK(exec.install_hint == "install get-token from the test fixtures");
 }
 
-TEST_CASE("kubeconfig: a bare exec command stays a $PATH lookup; v1beta1 defaults interactiveMode", "[kubeconfig]") {
+TEST_CASE("kubeconfig: a bare exec command stays a $PATH lookup, v1beta1 defaults interactiveMode", "[kubeconfig]") {
   const ClientConfigLoad load = resolve_file(fixture("exec.yaml"), "path");
   REQUIRE(load.config);
   REQUIRE(load.config->exec);
@@ -492,7 +492,7 @@ TEST_CASE("in-cluster errors name the file, never the token", "[kubeconfig]") {
   CHECK(e.reason.find("not running in a cluster") == 0);
 }
 
-TEST_CASE("loading order: ~/.kube/config last; --context skips in-cluster", "[kubeconfig]") {
+TEST_CASE("loading order: ~/.kube/config last, --context skips in-cluster", "[kubeconfig]") {
   Environment env;
   env.make_home_config("https://home.example.test");
   ClientConfigLoad load = sqlop::kube::load_client_config(env.rules);
@@ -519,7 +519,7 @@ TEST_CASE("loading order: nothing anywhere is an error that says what was tried"
 
 // --- exec credentials ----------------------------------------------------------------------------------
 
-TEST_CASE("exec credential request: interactive false; cluster info only when asked", "[kubeconfig]") {
+TEST_CASE("exec credential request: interactive false, cluster info only when asked", "[kubeconfig]") {
   sqlop::kube::ExecConfig exec;
   exec.api_version = "client.authentication.k8s.io/v1";
   sqlop::kube::ClientConfig config;

@@ -43,7 +43,7 @@ class CapturedLog {
 
 }  // namespace
 
-TEST_CASE("log flags parse; bad values name the flag", "[log]") {
+TEST_CASE("log flags parse, bad values name the flag", "[log]") {
   CHECK(slog::parse_level("trace") == slog::Level::Trace);
   CHECK(slog::parse_level("debug") == slog::Level::Debug);
   CHECK(slog::parse_level("info") == slog::Level::Info);

@@ -126,7 +126,7 @@ TEST_CASE("values use the shortest exact text", "[metrics]") {
   CHECK(std::stod(format_value(1.0 / 3.0)) == 1.0 / 3.0);
 }
 
-TEST_CASE("a counter never goes down; a gauge does", "[metrics]") {
+TEST_CASE("a counter never goes down, a gauge does", "[metrics]") {
   Registry registry;
   auto& counter = registry.counter("c_total", "C.").get();
   counter.inc(2);
@@ -140,7 +140,7 @@ TEST_CASE("a counter never goes down; a gauge does", "[metrics]") {
   CHECK(gauge.value() == -3);
 }
 
-TEST_CASE("registering a family twice returns it; a different shape is refused", "[metrics]") {
+TEST_CASE("registering a family twice returns it, a different shape is refused", "[metrics]") {
   Registry registry;
   auto& first = registry.counter("x_total", "X.", {"a"});
   CHECK(&registry.counter("x_total", "X again.", {"a"}) == &first);
@@ -250,7 +250,7 @@ TEST_CASE("operator metrics use controller-runtime names and show at zero", "[me
   CHECK(parsed.value("sqliteoperator_build_info", {{"version", SQLOP_VERSION}}) == 1.0);
 }
 
-TEST_CASE("reconcile outcomes count by result; errors also in errors_total", "[metrics]") {
+TEST_CASE("reconcile outcomes count by result, errors also in errors_total", "[metrics]") {
   Registry registry;
   OperatorMetrics metrics(registry);
   const auto controller = metrics.controller("db", 1);

@@ -214,7 +214,7 @@ TEST_CASE("replicas: types are lower-cased, names default by type and index", "[
   CHECK(db.litestream.replicas[1].spec.get_string("name") == "file");
 }
 
-TEST_CASE("replica settings are free-form and reach the plugin; null members do not", "[model]") {
+TEST_CASE("replica settings are free-form and reach the plugin, null members do not", "[model]") {
   const SqliteDatabase db = parse_valid(std::string(kHeader) +
                                         "metadata: {name: db}\n"
                                         "spec:\n"

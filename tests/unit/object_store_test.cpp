@@ -144,7 +144,7 @@ TEST_CASE("ObjectStore replace reports added, updated and deleted objects", "[in
   CHECK(store.get("ns/changed")->find_path({"metadata", "resourceVersion"})->as_string() == "5");
 }
 
-TEST_CASE("ObjectStore replace with an empty list deletes everything; objects without a key are skipped",
+TEST_CASE("ObjectStore replace with an empty list deletes everything, objects without a key are skipped",
           "[informer]") {
   const StoreOptions mode = any_mode();
   INFO(mode_name(mode));

@@ -44,7 +44,7 @@ TEST_CASE("backoff reset starts over at the initial delay", "[informer]") {
   CHECK(backoff.next() == 1600ms);
 }
 
-TEST_CASE("backoff jitter stretches each wait by a share in [0, jitter)", "[informer]") {
+TEST_CASE("backoff jitter stretches each wait by a share from 0 up to the jitter", "[informer]") {
   BackoffOptions options;  // defaults: 800 ms, 30 s, jitter 0.25
   JitteredBackoff lowest(options, constant(0.0));
   JitteredBackoff highest(options, constant(0.999));
@@ -104,7 +104,7 @@ TEST_CASE("backoff survives a long run of failures without overflow", "[informer
   CHECK(backoff.next() == 30000ms);
 }
 
-TEST_CASE("watch timeout is jittered in [min, 2*min) seconds", "[informer]") {
+TEST_CASE("watch timeout is jittered from min up to twice min seconds", "[informer]") {
   CHECK(jittered_watch_timeout_seconds(300s, 0.0) == 300);
   CHECK(jittered_watch_timeout_seconds(300s, 0.5) == 450);
   CHECK(jittered_watch_timeout_seconds(300s, 0.9999) == 599);

@@ -99,7 +99,7 @@ TEST_CASE("a minimal resource renders PVC, ConfigMap and Deployment, in that ord
   CHECK(r.find("ConfigMap")->find_path({"metadata", "name"})->as_string() == "db1-litestream-config");
 }
 
-TEST_CASE("the PVC outlives the resource unless retentionPolicy is Delete; other children are owned", "[render]") {
+TEST_CASE("the PVC outlives the resource unless retentionPolicy is Delete, other children are owned", "[render]") {
   const Rendered retained = run(resource(kMinimal));
   CHECK(retained.find("PersistentVolumeClaim")->find_path({"metadata", "ownerReferences"}) == nullptr);
   const Value* owners = retained.find("Deployment")->find_path({"metadata", "ownerReferences"});
@@ -112,7 +112,7 @@ TEST_CASE("the PVC outlives the resource unless retentionPolicy is Delete; other
   CHECK(deleted.find("PersistentVolumeClaim")->find_path({"metadata", "ownerReferences"}));
 }
 
-TEST_CASE("the pod template restores, creates, replicates; credentials only by secretKeyRef", "[render]") {
+TEST_CASE("the pod template restores, creates, replicates, credentials only by secretKeyRef", "[render]") {
   const Rendered r = run(resource(kMinimal));
   const Value& pod = *r.find("Deployment")->find_path({"spec", "template", "spec"});
   const auto& init = pod.find("initContainers")->as_array();

@@ -102,7 +102,7 @@ TEST_CASE("conditions: types not observed are left exactly as they were", "[cond
   CHECK(c[1].observed_generation == 2);
 }
 
-TEST_CASE("conditions: reason must be CamelCase and non-empty; type a qualified name", "[conditions]") {
+TEST_CASE("conditions: reason must be CamelCase and non-empty, type a qualified name", "[conditions]") {
   const std::vector<Condition> previous = {{"Ready", "True", "Available", "", kT1, 1}};
   for (const char* bad_reason : {"", "not camel", "1Starts", "Ends-", "Trailing,", "Dash-Case"}) {
     INFO(bad_reason);

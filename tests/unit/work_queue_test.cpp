@@ -102,7 +102,7 @@ TEST_CASE("work queue deduplicates a key added many times before it is taken", "
   CHECK(queue.len() == 0);
 }
 
-TEST_CASE("work queue never hands out a held key; an add while held re-queues it once at done", "[workqueue]") {
+TEST_CASE("work queue never hands out a held key, an add while held re-queues it once at done", "[workqueue]") {
   WorkQueue queue;
   queue.add("ns/a");
   REQUIRE(queue.get() == std::optional<std::string>("ns/a"));
@@ -331,7 +331,7 @@ TEST_CASE("default controller rate limiter: per-key backoff, and an overall cap 
   CHECK(limiter->when("ns/fresh") == 100ms);
 }
 
-TEST_CASE("work queue add_rate_limited backs off per key; forget resets", "[workqueue]") {
+TEST_CASE("work queue add_rate_limited backs off per key, forget resets", "[workqueue]") {
   ManualClock clock;
   auto metrics = std::make_shared<RecordingMetrics>();
   auto options = manual_options(clock, std::make_unique<ItemExponentialRateLimiter>(1s, 1000s));

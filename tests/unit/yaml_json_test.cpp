@@ -4,7 +4,7 @@
 
 using sqlop::json::Value;
 
-TEST_CASE("yaml scalars resolve with the core schema; quoted stay strings", "[yaml]") {
+TEST_CASE("yaml scalars resolve with the core schema, quoted stay strings", "[yaml]") {
   const auto r = sqlop::yaml::load_all("a: true\nb: '1'\nc: 1\nd: 1.5\ne: ~\nf: yes\ng: \"null\"\nh: 0x1F\n");
   REQUIRE(r.ok());
   const Value& v = r.documents.at(0).value;

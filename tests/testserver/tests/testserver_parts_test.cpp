@@ -106,7 +106,7 @@ TEST_CASE("continue tokens round-trip", "[testserver][parts]") {
   CHECK_FALSE(ts::decode_continue("not-a-token"));
 }
 
-TEST_CASE("base64 as Go encodes []byte", "[testserver][parts]") {
+TEST_CASE("base64 as Go encodes byte slices", "[testserver][parts]") {
   CHECK(ts::base64_encode("hello") == "aGVsbG8=");
   CHECK(ts::base64_encode("") == "");
   CHECK(ts::base64_decode("aGVsbG8=") == std::optional<std::string>("hello"));

@@ -70,7 +70,7 @@ TEST_CASE("apply creates the object and records an Apply entry (docs example)", 
     "fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:key":{}},"f:metadata":{"f:labels":{"f:test-label":{}}}}}])"));
 }
 
-TEST_CASE("keyed lists are owned item by item; port keys use the protocol default", "[apimachinery][apply]") {
+TEST_CASE("keyed lists are owned item by item, port keys use the protocol default", "[apimachinery][apply]") {
   const Value out = apply_ok(std::nullopt, deployment_config(2), "mgr", context("apps/v1", "Deployment"));
   const Value fields = *entry(out, "mgr").find("fieldsV1");
   CHECK(fields == J(R"({"f:spec":{"f:replicas":{},"f:selector":{},"f:template":{"f:metadata":{"f:labels":{"f:app":{}}},
@@ -81,7 +81,7 @@ TEST_CASE("keyed lists are owned item by item; port keys use the protocol defaul
   CHECK((text.find("\".\"") < text.find("f:image")));
 }
 
-TEST_CASE("a different value for a field another applier owns is a conflict; force takes it", "[apimachinery][apply]") {
+TEST_CASE("a different value for a field another applier owns is a conflict, force takes it", "[apimachinery][apply]") {
   const auto ctx = context("apps/v1", "Deployment");
   const Value live = apply_ok(std::nullopt, deployment_config(2), "ci", ctx);
   const Error e = apply_error(live, deployment_config(3), "autoscaler", ctx);
