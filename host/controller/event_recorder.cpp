@@ -1,5 +1,6 @@
 #include "host/controller/event_recorder.hpp"
 #include "host/util/rfc3339.hpp"
+#include "host/kube/object_meta.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -9,11 +10,6 @@
 namespace sqlop::controller {
 namespace {
 
-
-std::string meta(const json::Value& object, std::string_view key) {
-  const json::Value* v = object.find_path({"metadata", key});
-  return v && v->is_string() ? v->as_string() : "";
-}
 
 // Event names must be unique in the namespace; client-go uses "<object>.<hex nanoseconds>".
 std::string event_name(const std::string& object_name, unsigned long long sequence) {
@@ -36,15 +32,15 @@ json::Value EventRecorder::make_event(const json::Value& object, EventType type,
   json::Value event = json::Value::object();
   event["apiVersion"] = "v1";
   event["kind"] = "Event";
-  event["metadata"]["name"] = event_name(meta(object, "name"), sequence);
-  event["metadata"]["namespace"] = meta(object, "namespace");
+  event["metadata"]["name"] = event_name(kube::metadata_string(object, "name"), sequence);
+  event["metadata"]["namespace"] = kube::metadata_string(object, "namespace");
   json::Value& involved = event["involvedObject"];
   involved["apiVersion"] = object.get_string("apiVersion");
   involved["kind"] = object.get_string("kind");
-  involved["name"] = meta(object, "name");
-  involved["namespace"] = meta(object, "namespace");
-  involved["uid"] = meta(object, "uid");
-  involved["resourceVersion"] = meta(object, "resourceVersion");
+  involved["name"] = kube::metadata_string(object, "name");
+  involved["namespace"] = kube::metadata_string(object, "namespace");
+  involved["uid"] = kube::metadata_string(object, "uid");
+  involved["resourceVersion"] = kube::metadata_string(object, "resourceVersion");
   event["reason"] = reason;
   event["message"] = message.size() > 1024 ? message.substr(0, 1021) + "..." : message;
   event["type"] = type == EventType::Warning ? "Warning" : "Normal";
@@ -83,7 +79,7 @@ bool EventRecorder::admit(const std::string& object_uid, const std::string& fing
 
 bool EventRecorder::record(const json::Value& object, EventType type, const std::string& reason,
                            const std::string& message) {
-  const std::string uid = meta(object, "uid");
+  const std::string uid = kube::metadata_string(object, "uid");
   if (!admit(uid, uid + '\n' + reason + '\n' + message)) return false;
   unsigned long long sequence = 0;
   {
@@ -92,9 +88,9 @@ bool EventRecorder::record(const json::Value& object, EventType type, const std:
   }
   const std::string now = options_.now ? options_.now() : util::now_rfc3339();
   const json::Value event = make_event(object, type, reason, message, options_, now, sequence);
-  const auto result = client_.create(kube::types::events(), meta(object, "namespace"), event);
+  const auto result = client_.create(kube::types::events(), kube::metadata_string(object, "namespace"), event);
   if (!result.ok()) {
-    spdlog::warn("could not record event {} on {}/{}: {}", reason, meta(object, "namespace"), meta(object, "name"),
+    spdlog::warn("could not record event {} on {}/{}: {}", reason, kube::metadata_string(object, "namespace"), kube::metadata_string(object, "name"),
                  result.error->to_string());
     return false;
   }

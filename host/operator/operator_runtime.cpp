@@ -100,6 +100,8 @@ class OperatorProcess {
  private:
   bool load_initial_settings();
   bool connect();
+  // A client over its own transport (REQUIRES client_config_); null, with the reason logged, on failure.
+  std::unique_ptr<kube::Client> new_client(int request_timeout_ms);
   bool start_servers();
   void build_informers();
   void build_controller();
@@ -121,7 +123,6 @@ class OperatorProcess {
   metrics::OperatorMetrics metrics_;
   std::unique_ptr<SettingsHolder> settings_;
   std::unique_ptr<kube::ClientConfig> client_config_;
-  std::shared_ptr<kube::Transport> transport_;
   std::unique_ptr<kube::Client> client_;
   std::unique_ptr<kube::Client> lease_client_;  // for the elector only: shorter request timeout
   std::unique_ptr<serve::ProbeServer> probes_;
@@ -152,6 +153,19 @@ bool OperatorProcess::load_initial_settings() {
   return true;
 }
 
+std::unique_ptr<kube::Client> OperatorProcess::new_client(int request_timeout_ms) {
+  kube::TransportOptions transport_options;
+  transport_options.request_timeout_ms = request_timeout_ms;
+  transport_options.user_agent = std::string("sqlite-operator/") + SQLOP_VERSION;
+  transport_options.on_request = metrics_.rest_client_observer(host_of(client_config_->server));
+  auto transport = kube::make_http_transport(*client_config_, transport_options);
+  if (!transport.ok()) {
+    spdlog::error("API client: {}", transport.error->to_string());
+    return nullptr;
+  }
+  return std::make_unique<kube::Client>(*transport.value);
+}
+
 bool OperatorProcess::connect() {
   const kube::ClientConfigLoad load =
       kube::load_client_config(kube::loading_rules_from_environment(options_.kubeconfig, options_.context));
@@ -160,17 +174,8 @@ bool OperatorProcess::connect() {
     return false;
   }
   client_config_ = std::make_unique<kube::ClientConfig>(*load.config);
-  kube::TransportOptions transport_options;
-  transport_options.request_timeout_ms = options_.request_timeout_ms;
-  transport_options.user_agent = std::string("sqlite-operator/") + SQLOP_VERSION;
-  transport_options.on_request = metrics_.rest_client_observer(host_of(client_config_->server));
-  auto transport = kube::make_http_transport(*client_config_, transport_options);
-  if (!transport.ok()) {
-    spdlog::error("API client: {}", transport.error->to_string());
-    return false;
-  }
-  transport_ = *transport.value;
-  client_ = std::make_unique<kube::Client>(transport_);
+  client_ = new_client(options_.request_timeout_ms);
+  if (!client_) return false;
   spdlog::info("API server {} ({})", client_config_->server, client_config_->source);
   return true;
 }
@@ -452,17 +457,12 @@ int OperatorProcess::run() {
     spdlog::info("waiting to lead lease {}/{} as {}", config.lease_namespace, config.lease_name, identity_);
     // A hung request must not delay stepping down past the renew deadline: the elector gets its own
     // client whose requests time out well before it.
-    kube::TransportOptions lease_transport;
-    lease_transport.request_timeout_ms =
-        static_cast<int>(std::min<long long>(options_.request_timeout_ms, config.renew_deadline.count() / 2));
-    lease_transport.on_request = metrics_.rest_client_observer(host_of(client_config_->server));
-    auto transport = kube::make_http_transport(*client_config_, lease_transport);
-    if (!transport.ok()) {
-      spdlog::error("API client: {}", transport.error->to_string());
+    lease_client_ = new_client(
+        static_cast<int>(std::min<long long>(options_.request_timeout_ms, config.renew_deadline.count() / 2)));
+    if (!lease_client_) {
       shut_down();
       return 1;
     }
-    lease_client_ = std::make_unique<kube::Client>(*transport.value);
     elector_ = std::make_unique<controller::LeaderElector>(*lease_client_, config, callbacks);
     elector_->start();
   } else {

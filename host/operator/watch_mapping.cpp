@@ -2,17 +2,13 @@
 
 #include "host/reconcile/reconciler.hpp"
 #include "host/render/names.hpp"
+#include "host/kube/object_meta.hpp"
 
 namespace sqlop::op {
 namespace {
 
 constexpr const char* kInstanceLabel = "app.kubernetes.io/instance";
 constexpr const char* kManagedByLabel = "app.kubernetes.io/managed-by";
-
-std::string meta_string(const json::Value& object, std::string_view key) {
-  const json::Value* v = object.find_path({"metadata", key});
-  return v && v->is_string() ? v->as_string() : "";
-}
 
 std::string label(const json::Value& object, const char* name) {
   const json::Value* v = object.find_path({"metadata", "labels", name});
@@ -32,7 +28,7 @@ json::Value reconciled_view(const json::Value& object) {
 }
 
 std::vector<std::string> qualified(const json::Value& database, const std::vector<std::string>& names) {
-  const std::string ns = meta_string(database, "namespace");
+  const std::string ns = kube::metadata_string(database, "namespace");
   std::vector<std::string> keys;
   for (const std::string& n : names) keys.push_back(ns + "/" + n);
   return keys;
@@ -46,7 +42,7 @@ std::string owner_key_of_child(const json::Value& child) {
   if (label(child, kManagedByLabel) != render::kManagedBy) return "";
   const std::string instance = label(child, kInstanceLabel);
   if (instance.empty()) return "";
-  return meta_string(child, "namespace") + "/" + instance;
+  return kube::metadata_string(child, "namespace") + "/" + instance;
 }
 
 bool database_changed(const json::Value& old_object, const json::Value& new_object) {

@@ -10,6 +10,7 @@
 #include "host/render/names.hpp"
 #include "host/render/render.hpp"
 #include "host/util/rfc3339.hpp"
+#include "host/kube/object_meta.hpp"
 
 namespace sqlop::reconcile {
 namespace {
@@ -41,11 +42,6 @@ const ChildKind* child_kind(const std::string& kind) {
   return nullptr;
 }
 
-std::string meta_string(const json::Value& object, std::string_view key) {
-  const json::Value* v = object.find_path({"metadata", key});
-  return v && v->is_string() ? v->as_string() : "";
-}
-
 bool has_finalizer(const json::Value& object) {
   const json::Value* finalizers = object.find_path({"metadata", "finalizers"});
   if (!finalizers || !finalizers->is_array()) return false;
@@ -69,7 +65,7 @@ bool controlled_by(const json::Value& child, const std::string& owner_uid) {
 // concurrent change to the list is not overwritten.
 std::string finalizers_patch(const json::Value& resource, const json::Array& finalizers) {
   json::Value patch = json::Value::object();
-  patch["metadata"]["resourceVersion"] = meta_string(resource, "resourceVersion");
+  patch["metadata"]["resourceVersion"] = kube::metadata_string(resource, "resourceVersion");
   patch["metadata"]["finalizers"] = finalizers.empty() ? json::Value(nullptr) : json::Value(finalizers);
   return json::dump(patch);
 }
@@ -198,9 +194,9 @@ std::string Pass::child_write_reason(const ChildKind& kind, const json::Value& d
   if (!want || !have || *want != *have) return "desired state changed";
   const std::string digest = cached_digest(cached);
   if (digest.empty()) return controller::write_reason(desired, cached);  // a full object
-  const std::string uid = meta_string(cached, "uid");
+  const std::string uid = kube::metadata_string(cached, "uid");
   if (env_.verified && env_.verified->is_verified(uid, digest)) return "";
-  const auto full = env_.client.get(kind.type(), ns_, meta_string(cached, "name"));
+  const auto full = env_.client.get(kind.type(), ns_, kube::metadata_string(cached, "name"));
   if (!full.ok()) return full.error->is_not_found() ? "created" : "could not read the live object";
   const std::string reason = controller::write_reason(desired, *full.value);
   if (reason.empty() && env_.verified) env_.verified->remember(uid, content_digest(*full.value));
@@ -224,7 +220,7 @@ void Pass::write_children(const std::vector<json::Value>& objects) {
       api_error_retryable_ = api_error_retryable_ || result.error->is_retryable() || result.error->is_conflict();
       continue;
     }
-    if (env_.verified) env_.verified->remember(meta_string(*result.value, "uid"), content_digest(*result.value));
+    if (env_.verified) env_.verified->remember(kube::metadata_string(*result.value, "uid"), content_digest(*result.value));
     live_children_[kind] = *result.value;
     written_.push_back((reason == "created" ? "created " : "updated ") + kind + " " + child_name);
   }
@@ -237,7 +233,7 @@ void Pass::prune_children(const model::SqliteDatabase& db, const std::set<std::s
     const auto live = live_children_.find(k.kind);
     if (live == live_children_.end() || !controlled_by(live->second, owner_uid)) continue;
     kube::DeleteOptions options;
-    options.precondition_uid = meta_string(live->second, "uid");
+    options.precondition_uid = kube::metadata_string(live->second, "uid");
     const auto error = env_.client.remove(k.type(), ns_, k.name(db), options);
     ++writes_;
     if (error && !error->is_not_found()) {
@@ -300,7 +296,7 @@ ReconcileOutcome Pass::finalize(const json::Value& resource, const model::Sqlite
       if (o.get_string("uid") != db.metadata.uid) others.push_back(o);
     }
     json::Value patch = json::Value::object();
-    patch["metadata"]["resourceVersion"] = meta_string(*pvc, "resourceVersion");
+    patch["metadata"]["resourceVersion"] = kube::metadata_string(*pvc, "resourceVersion");
     patch["metadata"]["ownerReferences"] = others.empty() ? json::Value(nullptr) : json::Value(others);
     const auto result = env_.client.patch(types::persistent_volume_claims(), ns_, pvc_name, kube::PatchType::Merge,
                                           json::dump(patch));
