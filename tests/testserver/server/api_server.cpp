@@ -27,6 +27,29 @@ HttpResponse plain_json(const json::Value& body, const std::string& content_type
   return r;
 }
 
+// What the counters record of one request: its client, the attributes an authorizer would check, and the
+// patch type (a server-side apply that creates an object is also authorized as "create").
+CountedRequest counted_request(const HttpRequest& req, const std::string& verb, const std::string& label,
+                               const RequestInfo* ri) {
+  CountedRequest c;
+  c.user_agent = req.header("user-agent");
+  c.verb = verb;
+  c.label = label;
+  if (ri) {
+    c.group = ri->group;
+    c.resource = ri->resource;
+    c.subresource = ri->subresource;
+    c.namespace_ = ri->namespace_;
+  } else {
+    c.path = req.path;
+  }
+  if (req.method == "PATCH") {
+    const std::string type = req.header("content-type");
+    c.patch_type = type.substr(0, type.find(';'));
+  }
+  return c;
+}
+
 bool constant_time_equal(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
@@ -82,7 +105,7 @@ void ApiServer::handle(const HttpRequest& req, ResponseSink& sink) {
     return;
   }
   if (!authenticated(req)) {
-    counters_.count("unauthorized", path);
+    counters_.count(counted_request(req, "unauthorized", path, nullptr));
     sink.send(error_response(unauthorized()));
     return;
   }
@@ -98,7 +121,7 @@ void ApiServer::handle(const HttpRequest& req, ResponseSink& sink) {
     resource = info ? info->group_resource() : ri->resource;
     if (!ri->subresource.empty()) resource += "/" + ri->subresource;
   }
-  counters_.count(verb, resource);
+  counters_.count(counted_request(req, verb, resource, ri ? &*ri : nullptr));
   if (const int latency = faults_.latency_ms(verb, resource); latency > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(latency));
   }
@@ -199,7 +222,7 @@ bool ApiServer::handle_admin(const HttpRequest& req, ResponseSink& sink) {
   }
   if (sub == "counters") {
     if (req.method == "GET") {
-      sink.send(plain_json(counters_.to_json()));
+      sink.send(plain_json(counters_.to_json(query_value(req.query, "userAgent"))));
     } else if (req.method == "DELETE") {
       counters_.reset();
       sink.send(plain_json(counters_.to_json()));
