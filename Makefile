@@ -4,15 +4,17 @@ JOBS ?= 2
 BUILD_TYPE ?= RelWithDebInfo
 CTEST_ARGS ?=
 
-.PHONY: all deps build test test-fast demo bench install clean
+.PHONY: all deps configure build test test-fast demo image bench install clean
 
 all: build
 
 deps:
 	@scripts/deps.sh build
 
-build: deps
+configure: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+
+build: configure
 	@cmake --build $(BUILD_DIR) -j$(JOBS) -- --no-print-directory
 
 # Everything: unit tests, plugin and registry tests, schema tests, real Litestream / Azurite / s3rver runs.
@@ -27,6 +29,15 @@ test-fast: build
 demo: build
 	@scripts/deps.sh demo
 	@scripts/demo.sh $(BUILD_DIR)
+
+# The container image FROM scratch (binary, plugins, their library closure), built with buildah: no container
+# engine needed. Builds only what goes into the image. SQLOP_IMAGE_ROOT chooses buildah's storage root; see
+# scripts/image.sh.
+image: configure
+	@cmake --build $(BUILD_DIR) -j$(JOBS) --target sqlite-operator sqlop-s3 sqlop-azure sqlop-gcs sqlop-file \
+	  -- --no-print-directory
+	@scripts/deps.sh image
+	@scripts/image.sh $(BUILD_DIR)
 
 bench: build
 	@bench/run.sh $(BUILD_DIR)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs whatever is missing for a step, and is fast when everything is present.
 #   scripts/deps.sh build   Debian packages to build the operator and its tests
-#   scripts/deps.sh test    + the npm test tools (Litestream 0.3.13, Azurite, s3rver), pinned to exact versions
+#   scripts/deps.sh test    + the npm test tools (Litestream 0.3.13, Azurite, s3rver), pinned to exact versions,
+#                           and buildah (tests/e2e/image_test.sh)
+#   scripts/deps.sh image   + buildah, to build the container image without a container engine (make image)
 # npm tools go to $SQLOP_TOOLS_DIR (default: .tools/ in the source tree); scripts find them there.
 set -euo pipefail
 
@@ -14,6 +16,8 @@ build_packages=(build-essential cmake pkg-config git libboost-dev libboost-files
 # Tools for the tests, as command=package: a command already on the PATH (e.g. a Node.js that did not come
 # from Debian) is not reinstalled.
 test_tools=(node=nodejs npm=npm sqlite3=sqlite3 curl=curl openssl=openssl pkill=procps python3=python3)
+# buildah alone (no runc, no fuse-overlayfs): make image uses the vfs storage driver and chroot isolation.
+image_packages=(buildah)
 npm_tools=("@flydotio/litestream-linux-x64@1.0.1" "azurite@3.37.0" "s3rver@3.7.1")
 
 missing_packages() {
@@ -68,6 +72,16 @@ if [ "$step" = test ] || [ "$step" = demo ]; then
   # shellcheck disable=SC2046
   apt_install $(missing_tools "${test_tools[@]}")
   npm_install "${npm_tools[@]}"
-  command -v kubectl >/dev/null || echo "deps: kubectl not found; the kubectl tests will be skipped" >&2
+  # Debian does not package kubectl: it comes from the Kubernetes project (README, "The two commands").
+  if ! command -v kubectl >/dev/null; then
+    if [ "$step" = demo ]; then
+      echo "deps: kubectl not found; make demo needs it: https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/" >&2
+    else
+      echo "deps: kubectl not found; the kubectl, install-manifest and demo tests will be skipped" >&2
+    fi
+  fi
+fi
+if [ "$step" = image ] || [ "$step" = test ]; then
+  apt_install "${image_packages[@]}"
 fi
 exit 0
