@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -22,13 +23,7 @@ constexpr const char* kUsage =
     "  version   print the version and the plugin ABI version\n"
     "Run 'sqlite-operator <command> --help' for a command's options.\n";
 
-}  // namespace
-
-int run(int argc, char** argv) {
-  // Logs go to stderr so that commands can print manifests on stdout.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("sqlite-operator"));
-  const std::vector<std::string> args(argv + std::min(argc, 2), argv + argc);
-  const std::string command = argc > 1 ? argv[1] : "";
+int dispatch(const std::string& command, const std::vector<std::string>& args) {
   if (command == "run") return run_command(args);
   if (command == "render") return render_command(args);
   if (command == "plugins") return plugins_command(args);
@@ -39,6 +34,21 @@ int run(int argc, char** argv) {
   }
   std::cerr << (command.empty() ? "missing command\n" : "unknown command '" + command + "'\n") << kUsage;
   return 2;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  // Logs go to stderr so that commands can print manifests on stdout.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("sqlite-operator"));
+  const std::vector<std::string> args(argv + std::min(argc, 2), argv + argc);
+  const std::string command = argc > 1 ? argv[1] : "";
+  try {
+    return dispatch(command, args);
+  } catch (const std::exception& e) {  // last resort: a clear message and status 1 instead of an abort
+    std::cerr << "sqlite-operator: error: " << e.what() << "\n";
+    return 1;
+  }
 }
 
 }  // namespace sqlop::cli

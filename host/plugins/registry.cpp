@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <stdexcept>
 
 namespace sqlop::plugins {
 namespace {
@@ -96,7 +97,13 @@ std::shared_ptr<const Plugin> Registry::find_shared(std::string_view type) const
 }
 
 std::string default_plugin_dir() {
-  const std::filesystem::path bin = boost::dll::program_location().parent_path().string();
+  boost::dll::fs::error_code error;
+  const boost::dll::fs::path program = boost::dll::program_location(error);
+  if (error) {  // it reads /proc/self/exe, which a bare chroot lacks
+    throw std::runtime_error("cannot locate the sqlite-operator binary to find its plugins (" + error.message() +
+                             "; is /proc mounted?); set pluginDirectory in the operator config");
+  }
+  const std::filesystem::path bin = program.parent_path().string();
   return (bin / SQLOP_PLUGIN_DIR_FROM_BIN).lexically_normal().string();
 }
 
