@@ -32,18 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-check() {  # check NAME COMMAND...
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAILED: $name" >&2
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 contains() { grep -qF -- "$2" "$1"; }
 lacks() { ! grep -qF -- "$2" "$1"; }
 nothing_left() {  # nothing_left DIR: no process names DIR, and DIR is empty
@@ -112,7 +101,7 @@ check "demo: rows restored from Azurite" same_rows "$tmp/ok.out" "rows restored 
 check "demo: database PVC retained" contains "$tmp/ok.out" "PVC notes-db-storage is retained"
 check "demo: no Secret value printed" lacks "$tmp/ok.out" "$key"
 check "demo: nothing left" nothing_left "$tmp/ok"
-[ "$failed" -eq 0 ] || cat "$tmp/ok.out"
+[ "$checks_failed" -eq 0 ] || cat "$tmp/ok.out"
 
 echo "demo_test: a step that fails midway"
 set +e
@@ -127,5 +116,4 @@ check "failing step: steps before it ran" grep -q "rows after restore:" "$tmp/br
 check "failing step: no Secret value printed" lacks "$tmp/broken.out" "$key"
 check "failing step: nothing left" nothing_left "$tmp/broken"
 
-echo "demo_test: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] || { echo "--- failing-step run:"; cat "$tmp/broken.out"; exit 1; }
+checks_summary demo_test || { echo "--- failing-step run:"; cat "$tmp/broken.out"; exit 1; }

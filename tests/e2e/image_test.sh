@@ -69,18 +69,7 @@ trap cleanup EXIT
 probe=$(bh from scratch 2>"$work/probe.log") || skip "buildah cannot create a container here: $(head -1 "$work/probe.log")"
 bh rm "$probe" >/dev/null
 
-passed=0
-failed=0
-check() {  # check NAME COMMAND...: runs the command, counts the result
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAILED: $name" >&2
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 contains() { grep -qF -- "$2" <<<"$1"; }
 
 version=$("$operator" version | awk 'NR == 1 { print $2 }')
@@ -188,5 +177,4 @@ gone() {  # gone PID...: none of them is running within 10 s
 check "in-image operator stopped with buildah run" gone $run_tree
 
 echo "image_test: $((SECONDS - started)) s in all"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_summary

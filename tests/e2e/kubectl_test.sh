@@ -32,18 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-check() {  # check NAME COMMAND...: runs the command, counts the result
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAILED: $name" >&2
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 contains() { grep -q -- "$2" <<<"$1"; }
 
 start_server() {  # start_server [--tls]
@@ -214,5 +203,4 @@ start_server --tls
 check "https: kubeconfig has a token" grep -q "token:" "$work/kubeconfig"
 scenario "https+token"
 
-echo "kubectl_test: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_summary kubectl_test

@@ -10,13 +10,7 @@ plugins="$build/lib/sqlite-operator/plugins"
 broken="$build/test-plugins"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-pass=0
-
-check() {  # check "description" command...
-  local what=$1; shift
-  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $what" >&2; failures=$((failures + 1)); fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 
 for type in s3 azure gcs file; do
   set +e; "$op" plugins check "$plugins/sqlop-$type.so" >"$work/$type.txt" 2>"$work/$type.err"; status=$?; set -e
@@ -49,5 +43,4 @@ set -e
 check "a missing file fails the abi check (exit $s1)" bash -c "test $s1 -eq 1 && grep -q '^FAIL abi: not a loadable shared object' '$work/missing.txt'"
 check "check without a file is a usage error" test "$s2" -eq 2
 
-echo "$pass passed, $failures failed"
-[ "$failures" -eq 0 ]
+checks_summary

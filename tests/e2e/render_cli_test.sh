@@ -8,13 +8,7 @@ src=${SQLOP_SOURCE_DIR:?}
 op="$build/bin/sqlite-operator"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-pass=0
-
-check() {  # check "description" command...
-  local what=$1; shift
-  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $what" >&2; failures=$((failures + 1)); fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 
 # --- a valid render: stdout has the manifests, in a stable order, and never a secret value --------------
 "$op" render -f "$src/crd/samples/multi-replica.yaml" -f "$src/crd/samples/rest-api.yaml" >"$work/out.yaml" 2>"$work/err.txt"
@@ -26,14 +20,15 @@ kinds=$(grep '^kind:' "$work/out.yaml" | head -5 | tr '\n' ' ')
 check "children come in apply order (got: $kinds)" test "$kinds" = "kind: PersistentVolumeClaim kind: ConfigMap kind: Deployment kind: PersistentVolumeClaim kind: ConfigMap "
 # every stringData value in the samples is a secret: none may show up anywhere
 for sample in "$src"/crd/samples/*.yaml; do
-  "$op" render -f "$sample" >"$work/s.out" 2>"$work/s.err" || { echo "FAIL: $sample does not render" >&2; failures=$((failures + 1)); }
+  rendered=0
+  "$op" render -f "$sample" >"$work/s.out" 2>"$work/s.err" || rendered=$?
+  check "$sample renders (exit $rendered)" test "$rendered" -eq 0
   awk '/^stringData:/{on=1; next} /^[^ ]/{on=0} on && /: /{sub(/^[^:]*: */, ""); gsub(/"/, ""); if (length($0) >= 8) print}' \
     "$sample" >"$work/secrets.txt"
   while IFS= read -r secret; do
-    if grep -qF -- "$secret" "$work/s.out" "$work/s.err"; then
-      echo "FAIL: a Secret value of $sample appears in the render output" >&2
-      failures=$((failures + 1))
-    fi
+    leaked=0
+    if grep -qF -- "$secret" "$work/s.out" "$work/s.err"; then leaked=1; fi
+    check "no Secret value of $sample in the render output" test "$leaked" -eq 0
   done <"$work/secrets.txt"
 done
 
@@ -110,5 +105,4 @@ check "the refusal names the file and the reason" grep -q "test-no_entry_symbol.
 check "the other plugins still load" grep -q "^azure " "$work/p2.txt"
 check "version prints the ABI" bash -c "'$op' version | grep -q 'plugin ABI 1.0'"
 
-echo "$pass passed, $failures failed"
-[ "$failures" -eq 0 ]
+checks_summary
