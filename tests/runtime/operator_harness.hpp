@@ -17,6 +17,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -65,6 +66,21 @@ inline std::vector<json::Value> read_manifests(const std::string& relative_path)
   for (const yaml::Document& d : loaded.documents) out.push_back(d.value);
   return out;
 }
+
+// The names of crd/samples/*.yaml ("s3", "rest-api", ...), sorted: read from the folder, so a new sample is
+// covered by every test that walks them.
+inline std::vector<std::string> sample_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(source_path("crd/samples"))) {
+    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  REQUIRE_FALSE(names.empty());
+  return names;
+}
+
+// Every document of crd/samples/NAME.yaml.
+inline std::vector<json::Value> sample(const std::string& name) { return read_manifests("crd/samples/" + name + ".yaml"); }
 
 inline const json::Value* find_condition(const json::Value& object, const std::string& type) {
   const json::Value* conditions = object.find_path({"status", "conditions"});

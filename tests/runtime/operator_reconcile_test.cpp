@@ -25,10 +25,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::vector<std::string> kSamples = {"azure", "file", "gcs", "local", "minimal",
-                                           "multi-replica", "rest-api", "s3-minio", "s3"};
-
-std::vector<Value> sample(const std::string& name) { return rt::read_manifests("crd/samples/" + name + ".yaml"); }
+// Read on first use, inside a test case (REQUIREs need one).
+const std::vector<std::string>& samples() {
+  static const std::vector<std::string> names = rt::sample_names();
+  return names;
+}
 
 Value the_database(const std::vector<Value>& docs) {
   const std::vector<Value> dbs = rt::of_kind(docs, "SqliteDatabase");
@@ -146,15 +147,15 @@ TEST_CASE("every sample converges: children pass the official schemas, status fo
   const kube::Client& client = cluster.client();
   const std::string ns = rt::create_namespace(client, "e2e-samples");
   std::vector<Value> all;
-  for (const std::string& s : kSamples) {
-    const std::vector<Value> docs = sample(s);
+  for (const std::string& s : samples()) {
+    const std::vector<Value> docs = rt::sample(s);
     rt::create_all_in(client, ns, docs);
     all.insert(all.end(), docs.begin(), docs.end());
   }
   rt::OperatorRun op(rt::operator_in(cluster, ns));
 
   const std::vector<Value> databases = rt::of_kind(all, "SqliteDatabase");
-  REQUIRE(databases.size() == kSamples.size());
+  REQUIRE(databases.size() == samples().size());
   for (const Value& spec : databases) {
     const std::string name = rt::name_of(spec);
     INFO("sample database " << name);
@@ -260,7 +261,7 @@ TEST_CASE("a missing Secret is reported by name, and creating it converges", "[o
   rt::TestCluster& cluster = rt::shared_cluster();
   const kube::Client& client = cluster.client();
   const std::string ns = rt::create_namespace(client, "e2e-secret");
-  const std::vector<Value> docs = sample("s3");
+  const std::vector<Value> docs = rt::sample("s3");
   rt::create_in(client, ns, the_database(docs));
   rt::OperatorRun op(rt::operator_in(cluster, ns));
 
@@ -282,7 +283,7 @@ TEST_CASE("a spec change updates the children and the config hash, and a Secret 
   rt::TestCluster& cluster = rt::shared_cluster();
   const kube::Client& client = cluster.client();
   const std::string ns = rt::create_namespace(client, "e2e-change");
-  rt::create_all_in(client, ns, sample("s3"));
+  rt::create_all_in(client, ns, rt::sample("s3"));
   rt::OperatorRun op(rt::operator_in(cluster, ns));
   wait_until_waiting_for_deployment(client, ns, "orders");
   const Value config_before = rt::get_required(client, types::config_maps(), ns, "orders-litestream-config");
@@ -315,7 +316,7 @@ TEST_CASE("children deleted or edited by hand are restored", "[operator][e2e]") 
   rt::TestCluster& cluster = rt::shared_cluster();
   const kube::Client& client = cluster.client();
   const std::string ns = rt::create_namespace(client, "e2e-drift");
-  rt::create_all_in(client, ns, sample("rest-api"));
+  rt::create_all_in(client, ns, rt::sample("rest-api"));
   rt::OperatorRun op(rt::operator_in(cluster, ns));
   wait_until_waiting_for_deployment(client, ns, "shop");
   const Value config_map = rt::get_required(client, types::config_maps(), ns, "shop-litestream-config");
@@ -360,7 +361,7 @@ TEST_CASE("disabling the REST API deletes its Service and Ingress", "[operator][
   rt::TestCluster& cluster = rt::shared_cluster();
   const kube::Client& client = cluster.client();
   const std::string ns = rt::create_namespace(client, "e2e-rest");
-  rt::create_all_in(client, ns, sample("rest-api"));
+  rt::create_all_in(client, ns, rt::sample("rest-api"));
   rt::OperatorRun op(rt::operator_in(cluster, ns));
   wait_until_waiting_for_deployment(client, ns, "shop");
   REQUIRE_FALSE(rt::absent(client, types::services(), ns, "shop-service"));
@@ -409,8 +410,8 @@ TEST_CASE("a converged operator writes nothing over a quiet minute with resyncs"
   const kube::Client& client = cluster.client();
   const std::string ns = rt::create_namespace(client, "e2e-steady");
   std::vector<Value> databases;
-  for (const std::string& s : kSamples) {
-    const std::vector<Value> docs = sample(s);
+  for (const std::string& s : samples()) {
+    const std::vector<Value> docs = rt::sample(s);
     rt::create_all_in(client, ns, docs);
     databases.push_back(the_database(docs));
   }
