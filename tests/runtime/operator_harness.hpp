@@ -353,6 +353,14 @@ inline void reset_request_counts(const kube::Client& client) {
   REQUIRE(admin_request(client, "DELETE", "/_testserver/counters").status == 200);
 }
 
+// The watch streams the server holds open now (every client's): an informer that is relisting after a cut
+// or failed watch, and whose cache may be stale meanwhile, holds none.
+inline std::int64_t open_watches(const kube::Client& client) {
+  const kube::HttpResponse response = admin_request(client, "GET", "/_testserver/state");
+  REQUIRE(response.status == 200);
+  return parse_json(response.body).get_int("watches", -1);
+}
+
 // The write requests (create, update, patch, delete) among `counts`, e.g. {"patch configmaps": 1}.
 inline std::map<std::string, std::int64_t> writes_in(const std::map<std::string, std::int64_t>& counts) {
   static const std::set<std::string> kWriteVerbs = {"create", "update", "patch", "delete", "deletecollection"};
