@@ -257,7 +257,10 @@ void OperatorProcess::build_informers() {
       .add_handlers({[=](const ObjectPtr& o) { enqueue_owner(o), enqueue_referencing(kConfigMapIndex, o); },
                      [=](const ObjectPtr&, const ObjectPtr& o) { enqueue_owner(o), enqueue_referencing(kConfigMapIndex, o); },
                      [=](const ObjectPtr& o) { enqueue_owner(o), enqueue_referencing(kConfigMapIndex, o); }});
-  add_informer(types::secrets(), {})
+  controller::InformerOptions secret_options;
+  secret_options.reflector.field_selector = credential_secrets_selector();
+  secret_options.reflector.transform = controller::strip_unused_fields;
+  add_informer(types::secrets(), std::move(secret_options))
       .add_handlers({[this](const ObjectPtr& o) { enqueue_referencing(kSecretIndex, o); },
                      [this](const ObjectPtr&, const ObjectPtr& o) { enqueue_referencing(kSecretIndex, o); },
                      [this](const ObjectPtr& o) { enqueue_referencing(kSecretIndex, o); }});

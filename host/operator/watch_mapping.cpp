@@ -38,6 +38,10 @@ std::vector<std::string> qualified(const json::Value& database, const std::vecto
 
 std::string managed_children_selector() { return std::string(kManagedByLabel) + "=" + render::kManagedBy; }
 
+std::string credential_secrets_selector() {
+  return "type!=helm.sh/release.v1,type!=kubernetes.io/service-account-token";
+}
+
 std::string owner_key_of_child(const json::Value& child) {
   if (label(child, kManagedByLabel) != render::kManagedBy) return "";
   const std::string instance = label(child, kInstanceLabel);

@@ -278,6 +278,31 @@ TEST_CASE("a missing Secret is reported by name, and creating it converges", "[o
   CHECK_FALSE(rt::absent(client, types::deployments(), ns, "orders"));
 }
 
+TEST_CASE("Secrets of types that are never credentials (Helm releases) are not cached: naming one is a missing "
+          "Secret, and an Opaque one of the same name converges",
+          "[operator][e2e]") {
+  rt::TestCluster& cluster = rt::shared_cluster();
+  const kube::Client& client = cluster.client();
+  const std::string ns = rt::create_namespace(client, "e2e-secret-type");
+  const std::vector<Value> docs = rt::sample("s3");
+  const std::vector<Value> secrets = rt::of_kind(docs, "Secret");
+  REQUIRE(secrets.size() == 1);
+  Value helm_typed = secrets.front();
+  helm_typed["type"] = "helm.sh/release.v1";
+  rt::create_in(client, ns, helm_typed);
+  rt::create_in(client, ns, the_database(docs));
+  rt::OperatorRun op(rt::operator_in(cluster, ns));
+
+  const Value db = rt::wait_for_ready_reason(client, ns, "orders", "ReferenceNotFound");
+  CHECK(rt::condition_field(db, "Ready", "message").find("s3-credentials") != std::string::npos);
+  CHECK(rt::absent(client, types::deployments(), ns, "orders"));
+
+  REQUIRE_FALSE(client.remove(types::secrets(), ns, rt::name_of(helm_typed)));
+  rt::create_in(client, ns, secrets.front());
+  wait_until_waiting_for_deployment(client, ns, "orders");
+  CHECK_FALSE(rt::absent(client, types::deployments(), ns, "orders"));
+}
+
 TEST_CASE("a spec change updates the children and the config hash, and a Secret rotation changes the hash",
           "[operator][e2e]") {
   rt::TestCluster& cluster = rt::shared_cluster();
