@@ -1,6 +1,7 @@
 #include "host/config/operator_config.hpp"
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -64,6 +65,16 @@ void read_plugins(const json::Value& plugins, OperatorConfig& out, std::vector<F
   }
 }
 
+// Relative plugin paths in a config file mean "next to the file", as kubeconfig paths do: the same file
+// then works whichever directory the operator is started from.
+void resolve_paths_against(const std::filesystem::path& config_dir, OperatorConfig& config) {
+  const auto resolve = [&](std::string& file) {
+    if (!file.empty() && std::filesystem::path(file).is_relative()) file = (config_dir / file).lexically_normal().string();
+  };
+  resolve(config.plugin_directory);
+  for (auto& [type, file] : config.plugin_overrides) resolve(file);
+}
+
 }  // namespace
 
 ConfigLoad parse_operator_config(const json::Value& document) {
@@ -114,6 +125,7 @@ ConfigLoad load_operator_config_file(const std::string& path) {
   if (parsed.documents.size() > 1) return ConfigLoad{std::nullopt, {{"", path + ": expected one YAML document"}}};
   ConfigLoad load = parse_operator_config(parsed.documents.empty() ? json::Value() : parsed.documents[0].value);
   for (auto& e : load.errors) e.field = path + (e.field.empty() ? "" : ": " + e.field);
+  if (load.config) resolve_paths_against(std::filesystem::path(path).parent_path(), *load.config);
   return load;
 }
 

@@ -39,7 +39,8 @@ struct ConfigLoad {
 // Reads a config document (already parsed from YAML). Unknown keys are errors: a typo must not silently
 // leave a default in place.
 ConfigLoad parse_operator_config(const json::Value& document);
-// Reads and parses a config file; errors name the file.
+// Reads and parses a config file; errors name the file. Relative pluginDirectory and plugins: paths are
+// resolved against the file's directory.
 ConfigLoad load_operator_config_file(const std::string& path);
 
 // The Litestream version in force: litestream_version, else the image tag ("0.3.13", "0.5"), else nullopt.

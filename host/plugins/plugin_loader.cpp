@@ -107,6 +107,17 @@ LoadError refuse(const std::string& file, std::string reason, LoadStage stage = 
   return LoadError{file, std::move(reason), stage};
 }
 
+// The loader's own words from Boost.DLL's message ("... (dlerror system message: WORDS): <errno text>"), whose
+// trailing errno text is unrelated to the failure.
+std::string dlopen_reason(const std::string& what) {
+  static const std::string marker = "dlerror system message: ";
+  const std::size_t start = what.find(marker);
+  if (start == std::string::npos) return what;
+  const std::size_t end = what.rfind("):");
+  const std::size_t from = start + marker.size();
+  return what.substr(from, end == std::string::npos || end < from ? std::string::npos : end - from);
+}
+
 // Checks the table before any of its function pointers is used.
 std::optional<std::string> table_problem(const sqlop_plugin_table* table) {
   if (table->struct_size < SQLOP_PLUGIN_TABLE_SIZE_1_0) {
@@ -135,7 +146,7 @@ std::variant<std::shared_ptr<const Plugin>, LoadError> load_plugin_file(const st
     // rtld_local: two plugins may contain the same internal symbols without interfering.
     library.load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
-    return refuse(file, std::string("not a loadable shared object: ") + e.what());
+    return refuse(file, "not a loadable shared object: " + dlopen_reason(e.what()));
   }
   if (!library.has(SQLOP_PLUGIN_ENTRY_SYMBOL)) {
     return refuse(file, "missing entry symbol " SQLOP_PLUGIN_ENTRY_SYMBOL " (not a sqlite-operator plugin?)");

@@ -1,6 +1,8 @@
 // Loading the operator config and plugins at start and on reload; mapping watch events to work.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "host/operator/settings_loader.hpp"
 #include "host/operator/watch_mapping.hpp"
 #include "tests/support/scratch_dir.hpp"
@@ -54,6 +56,26 @@ TEST_CASE("operator settings: a reload swaps a backend to its override", "[opset
   INFO((second.errors.empty() ? "" : second.errors.front()));
   REQUIRE(second.settings);
   CHECK(second.settings->registry.find("s3")->info().plugin_version == "0.0.1-duplicate");
+}
+
+TEST_CASE("operator settings: relative plugin paths in a config file are relative to the file, not the working "
+          "directory",
+          "[opsettings]") {
+  ScratchDir dir;
+  std::filesystem::copy_file(test_plugin("duplicate_s3"), dir.path() / "vendor-s3.so");
+  std::filesystem::create_directories(dir.path() / "plugins");
+  for (const char* type : {"azure", "gcs", "file"}) {
+    const std::string name = std::string("sqlop-") + type + ".so";
+    std::filesystem::copy_file(std::string(SQLOP_PLUGIN_DIR) + "/" + name, dir.path() / "plugins" / name);
+  }
+  const std::string path = dir.write("operator.yaml", "pluginDirectory: plugins\nplugins:\n  s3: ./vendor-s3.so\n");
+  // The working directory stays the test's own, which holds neither file.
+  REQUIRE_FALSE(std::filesystem::exists("vendor-s3.so"));
+  const auto load = load_settings(path, nullptr);
+  INFO((load.errors.empty() ? "" : load.errors.front()));
+  REQUIRE(load.settings);
+  CHECK(load.settings->registry.find("s3")->info().plugin_version == "0.0.1-duplicate");
+  for (const char* type : {"azure", "gcs", "file"}) CHECK(load.settings->registry.find(type));
 }
 
 TEST_CASE("operator settings: a broken override fails the reload and names the file", "[opsettings]") {
