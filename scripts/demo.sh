@@ -47,7 +47,7 @@ declare -A pids=()  # name -> pid of every background process the demo started
 step() {
   step_no=$1
   step_title=$2
-  printf '\n%s==> [%s/%s] %s%s  (%ss)\n' "$bold" "$step_no" "$total_steps" "$step_title" "$plain" "$((SECONDS - started))"
+  printf '\n%s==> [%s/%s] %s%s  (at %ss)\n' "$bold" "$step_no" "$total_steps" "$step_title" "$plain" "$((SECONDS - started))"
 }
 say() { printf '    %s\n' "$*"; }
 indent() { sed 's/^/    /'; }
@@ -189,7 +189,7 @@ k create secret generic azurite-credentials --from-env-file="$work/azurite-crede
 sed "s|@AZURITE_ENDPOINT@|$azurite_endpoint|" "$here/notes.yaml" >"$work/notes.yaml"
 k apply -f "$work/notes.yaml" | indent
 say "the SqliteDatabase (scripts/demo/notes.yaml):"
-sed -n '/^kind: SqliteDatabase/,$p' "$work/notes.yaml" | sed 's/^/    | /'
+awk '/^---$/ { doc = "" ; next } { doc = doc $0 "\n" } END { printf "%s", doc }' "$work/notes.yaml" | sed 's/^/    | /'  # the last document
 
 step 5 "Start the operator; it creates the children and reports status"
 operator_metrics=$(free_port)

@@ -92,9 +92,11 @@ properties:
 )";
 
 ValidationErrors validate_spec(const std::string& spec_yaml) {
+  const json::Value schema = yaml_value(kSchema);
+  const json::Value spec = yaml_value(spec_yaml);
   json::Value value = json::Value::object();
-  value["spec"] = yaml_value(spec_yaml);
-  return structural::validate(yaml_value(kSchema), value);
+  value["spec"] = spec;  // a copy: moving the temporary trips GCC 12's -Wmaybe-uninitialized on the variant
+  return structural::validate(schema, value);
 }
 
 }  // namespace
