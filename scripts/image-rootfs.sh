@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Assembles the root filesystem of the container image from a build tree:
 #   /usr/local/bin/sqlite-operator                 the operator, debug info stripped
-#   /usr/local/lib/sqlite-operator/plugins/*.so    the four backends (found relative to the binary)
+#   /usr/local/lib/sqlite-operator/plugins/*.so    every plugin the build put in its plugin directory
+#                                                  (lib/sqlite-operator/plugins/sqlop-*.so; the binary finds them
+#                                                  relative to itself)
 #   /usr/lib/<multiarch>/lib*.so.*                 exactly the shared libraries they need (ldd closure)
 #   the dynamic loader at the path the binary names (PT_INTERP), /etc/passwd, /etc/group, /etc/nsswitch.conf
 # Nothing else: no shell, no package manager, no CA bundle (the operator trusts only the CA in its kubeconfig or
@@ -19,7 +21,10 @@ if [ $# -ne 2 ]; then
 fi
 build=$1
 rootfs=$2
-backends=(s3 azure gcs file)
+# Which plugins go into the image is defined once, here (the glob below): every backend plugin the build put in
+# its plugin directory. The test plugins live elsewhere (test-plugins/). scripts/image.sh and
+# tests/e2e/image_test.sh take the list from the image, not from a copy of it.
+plugin_dir=$build/lib/sqlite-operator/plugins
 # The build tree mirrors the install layout (bin/, lib/sqlite-operator/plugins/); the image uses prefix /usr/local.
 prefix=/usr/local
 nonroot_id=65532
@@ -34,16 +39,20 @@ copy_stripped() {  # copy_stripped SRC DEST: our own objects, without debug info
   strip --strip-debug "$2"
 }
 
-# Prints "SONAME_OR_PATH RESOLVED_FILE" for every library ldd lists for the given objects; fails on "not found".
+# Prints "SONAME_OR_PATH RESOLVED_FILE" for every library ldd lists for the given objects. Any object ldd
+# rejects, and any library it cannot find, ends the script with a message naming the object: the loop runs in
+# this shell (not in a pipeline or $(...)), so fail exits the script, not a subshell.
 library_closure() {
-  local object
+  local object listing missing
   for object in "$@"; do
-    ldd "$object" | awk -v object="$object" '
-      /not found/ { print "MISSING " $1 " (needed by " object ")"; next }
+    listing=$(ldd "$object" 2>&1) || fail "ldd cannot read $object: $listing"
+    missing=$(grep 'not found' <<<"$listing" || true)
+    [ -z "$missing" ] || fail "$object needs libraries that are not found:"$'\n'"$missing"
+    awk '
       $2 == "=>" && $3 ~ /^\// { print $1, $3; next }
       $1 ~ /^\// { print $1, $1 }   # the dynamic loader: listed by absolute path
-    '
-  done | sort -u
+    ' <<<"$listing"
+  done
 }
 
 copy_library() {  # copy_library NAME FILE: the loader keeps its absolute path, others go to their real directory
@@ -69,22 +78,25 @@ write_etc() {
 
 [ -x "$build/bin/sqlite-operator" ] || fail "$build/bin/sqlite-operator is not built"
 if [ -e "$rootfs" ] && [ -n "$(ls -A "$rootfs")" ]; then fail "$rootfs is not empty"; fi
+
+shopt -s nullglob
+plugins=("$plugin_dir"/sqlop-*.so)
+shopt -u nullglob
+[ ${#plugins[@]} -gt 0 ] || fail "no plugins (sqlop-*.so) in $plugin_dir: build them first"
+
+# The closure is read from the build's objects, before anything is copied: a bad object fails the script early.
+closure=$(mktemp)
+trap 'rm -f "$closure"' EXIT
+library_closure "$build/bin/sqlite-operator" "${plugins[@]}" >"$closure"
+
 mkdir -p "$rootfs"
-
-objects=("$rootfs$prefix/bin/sqlite-operator")
-copy_stripped "$build/bin/sqlite-operator" "${objects[0]}"
-for backend in "${backends[@]}"; do
-  plugin=$build/lib/sqlite-operator/plugins/sqlop-$backend.so
-  [ -f "$plugin" ] || fail "$plugin is not built"
-  objects+=("$rootfs$prefix/lib/sqlite-operator/plugins/sqlop-$backend.so")
-  copy_stripped "$plugin" "${objects[-1]}"
+copy_stripped "$build/bin/sqlite-operator" "$rootfs$prefix/bin/sqlite-operator"
+for plugin in "${plugins[@]}"; do
+  copy_stripped "$plugin" "$rootfs$prefix/lib/sqlite-operator/plugins/$(basename "$plugin")"
 done
-
-closure=$(library_closure "${objects[@]}")
-if grep -q '^MISSING' <<<"$closure"; then fail "$(grep '^MISSING' <<<"$closure")"; fi
 while read -r name file; do
   copy_library "$name" "$file"
-done <<<"$closure"
+done < <(sort -u "$closure")
 
 write_etc
 echo "image-rootfs: $(find "$rootfs" -type f | wc -l) files, $(du -sh "$rootfs" | cut -f1) in $rootfs" >&2

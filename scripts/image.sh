@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # make image: builds the operator's container image FROM scratch with buildah, without a container engine:
 # assembles the root filesystem (scripts/image-rootfs.sh: binary, plugins, their shared-library closure, loader,
-# passwd/group), commits it as localhost/sqlite-operator:<version>, then runs `sqlite-operator version` and
-# `sqlite-operator plugins` inside the image to prove it needs nothing from the host, and prints its size.
+# passwd/group), commits it under a temporary name, runs `sqlite-operator version` and `sqlite-operator plugins`
+# inside it to prove it needs nothing from the host, and only then names it localhost/sqlite-operator:<version>:
+# an image that fails its checks is removed, never left under a name someone could push. A rebuild removes the
+# image it replaces when that is left with no name, so rebuilds do not pile up dangling images.
 #
 # Usage: scripts/image.sh [BUILD_DIR]   (default: build; the tree must already be built)
 # Environment:
@@ -16,7 +18,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 name=${SQLOP_IMAGE_NAME:-localhost/sqlite-operator}
 entrypoint=/usr/local/bin/sqlite-operator
-backends=(s3 azure gcs file)
+plugin_dir=/usr/local/lib/sqlite-operator/plugins
 
 buildah_args=(--storage-driver vfs)
 if [ -n "${SQLOP_IMAGE_ROOT:-}" ]; then
@@ -28,9 +30,11 @@ bh() { buildah "${buildah_args[@]}" "$@"; }
 
 work=$(mktemp -d)
 containers=()
+unchecked=""  # the committed image while it is not yet checked and named: removed on any exit
 cleanup() {
   local c
   for c in "${containers[@]}"; do bh rm "$c" >/dev/null 2>&1 || true; done
+  [ -z "$unchecked" ] || bh rmi "$unchecked" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -47,7 +51,8 @@ revision=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
 step "assembling the root filesystem"
 "$root/scripts/image-rootfs.sh" "$build" "$work/rootfs"
 
-step "building $image from scratch"
+candidate=$name:unchecked-$version-$$
+step "building $image from scratch (as $candidate until checked)"
 ctr=$(bh from scratch)
 containers+=("$ctr")
 bh copy "$ctr" "$work/rootfs/" / >/dev/null
@@ -60,24 +65,39 @@ bh config \
   --label "org.opencontainers.image.version=$version" \
   --label "org.opencontainers.image.revision=$revision" \
   "$ctr"
-bh commit --quiet --rm "$ctr" "$image" >/dev/null
+unchecked=$(bh commit --quiet --rm "$ctr" "$candidate")
 containers=()
 
 step "checking that the image is self-contained"
-ctr=$(bh from --quiet "$image")
+ctr=$(bh from --quiet "$unchecked")
 containers+=("$ctr")
 bh run --isolation chroot "$ctr" -- "$entrypoint" version
 plugins=$(bh run --isolation chroot "$ctr" -- "$entrypoint" plugins)
 echo "$plugins"
-for backend in "${backends[@]}"; do
-  grep -q "^$backend " <<<"$plugins" || { echo "image: plugin $backend not loaded inside the image" >&2; exit 1; }
+# Every plugin image-rootfs.sh put into the image must load there; the list is the rootfs's, not a copy of it.
+for plugin in "$work/rootfs$plugin_dir"/*.so; do
+  file=$plugin_dir/$(basename "$plugin")
+  grep -q " $file\$" <<<"$plugins" || { echo "image: plugin $file not loaded inside the image" >&2; exit 1; }
 done
+bh rm "$ctr" >/dev/null
+containers=()
 
 step "measuring"
 # The registry size: what a push sends, the layer gzip-compressed, read from the pushed manifest.
-bh push --quiet "$image" "oci:$work/oci:$version" >/dev/null
+bh push --quiet "$unchecked" "oci:$work/oci:$version" >/dev/null
 manifest_digest=$(grep -o '"digest":"sha256:[0-9a-f]*"' "$work/oci/index.json" | head -1 | cut -d: -f3 | tr -d '"')
 compressed=$(grep -o '"layers":\[[^]]*\]' "$work/oci/blobs/sha256/$manifest_digest" | grep -o '"size":[0-9]*' |
   awk -F: '{ s += $2 } END { printf "%.1f MB", s / 1e6 }')
-uncompressed=$(bh images --format '{{.Size}}' "$image")
+uncompressed=$(bh images --format '{{.Size}}' "$unchecked")
+
+step "naming it $image"
+previous=$(bh images --quiet --no-trunc "$image" 2>/dev/null || true)
+bh tag "$unchecked" "$image"
+bh rmi "$candidate" >/dev/null  # drops the temporary name only: the image keeps $image
+unchecked=""
+# The image this one replaces has lost its name. Remove it only if that left it with none (dangling): an image
+# someone also tagged otherwise stays. buildah refuses one that a container uses; then it stays too.
+if [ -n "$previous" ] && grep -qxF "$previous" <(bh images --quiet --no-trunc --filter dangling=true); then
+  bh rmi "$previous" >/dev/null 2>&1 || step "kept the previous image ${previous#sha256:}: a container uses it"
+fi
 echo "image: built $image: $uncompressed uncompressed, $compressed compressed"

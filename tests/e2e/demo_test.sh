@@ -8,7 +8,8 @@
 #   - with no kubectl: it fails at once saying how to install it.
 # After each: no process started by it is left (all of them name the workspace on their command line) and the
 # TMPDIR is empty. The two full runs go in parallel: the demo mostly waits (sync intervals, polls).
-# Skipped (exit 0) when kubectl is not installed, like kubectl_test.sh.
+# Skipped (exit 77, CTest's SKIP_RETURN_CODE: shown as skipped, not passed) when kubectl is not installed, like
+# kubectl_test.sh.
 set -euo pipefail
 
 root=${SQLOP_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -17,7 +18,7 @@ demo=$root/scripts/demo.sh
 
 if ! command -v kubectl >/dev/null 2>&1; then
   echo "demo_test: kubectl not installed, skipped"
-  exit 0
+  exit 77
 fi
 
 tmp=$(mktemp -d)

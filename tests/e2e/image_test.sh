@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # The container image (make image = scripts/image.sh), built into a temporary buildah storage root:
-#   - the build's own in-image checks pass: `version` and `plugins` run inside the image, all four backends load;
-#   - the image config: entrypoint the binary, `run` as default command, user 65532:65532, ports, version label;
-#   - the root filesystem holds exactly the expected files: the binary, the four plugins, the shared libraries
+#   - an image whose in-image check fails (a build whose only plugin is a shared object that is not a plugin) is
+#     not kept: the build fails and leaves no image and no container, so nothing broken can be pushed;
+#   - the build's own in-image checks pass: `version` and `plugins` run inside the image, every plugin of the
+#     build's plugin directory loads; a rebuild leaves exactly one image (no dangling one, no temporary name);
+#   - the image config: entrypoint the binary, `run` as default command, user 65532:65532, ports, version and
+#     revision labels; the Dockerfile's final stage gives its image the same labels;
+#   - the root filesystem holds exactly the expected files: the binary, the build's plugins, the shared libraries
 #     ldd names for them (no more, no fewer), the loader, passwd/group/nsswitch.conf; no shell, no package
 #     manager; our objects carry no debug info;
 #   - the operator inside the image, as user 65532, reaches an API server over TLS in in-cluster mode (the
 #     serviceaccount's token and ca.crt mounted, KUBERNETES_SERVICE_HOST a host name): TLS, name lookup and
-#     the CA work with nothing from the host but the mounts Kubernetes also provides.
-# Skipped (exit 0) only when buildah is not installed and cannot be, or cannot create a container here.
+#     the CA work with nothing from the host but the mounts Kubernetes also provides; ending `buildah run` ends
+#     the operator inside.
+# Skipped (exit 77, CTest's SKIP_RETURN_CODE: shown as skipped, not passed) only when buildah is not installed
+# and cannot be, or cannot create a container here.
 set -euo pipefail
 
 root=${SQLOP_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -16,11 +22,12 @@ build=${SQLOP_BUILD_DIR:-$root/build}
 operator=$build/bin/sqlite-operator
 server_bin=$build/bin/kube-testserver
 entrypoint=/usr/local/bin/sqlite-operator
-backends=(s3 azure gcs file)
+plugin_subdir=lib/sqlite-operator/plugins
+image_plugin_dir=/usr/local/$plugin_subdir
 
 skip() {
   echo "image_test: skipped: $*"
-  exit 0
+  exit 77
 }
 
 if ! command -v buildah >/dev/null 2>&1; then
@@ -45,17 +52,13 @@ descendants() {  # descendants PID: every process below PID (buildah run -> chro
 server_pid=""
 run_pid=""
 run_tree=""
-stop_run() {  # ends the in-image operator: buildah run, then whatever of its tree outlived it
-  [ -n "$run_pid" ] || return 0
-  run_tree=$(descendants "$run_pid")
-  kill "$run_pid" 2>/dev/null || true
-  wait "$run_pid" 2>/dev/null || true
-  # shellcheck disable=SC2086
-  [ -z "$run_tree" ] || kill $run_tree 2>/dev/null || true
-  run_pid=""
-}
 cleanup() {
-  stop_run
+  # The in-image operator, if a check failed before it was stopped: buildah run, and whatever of its tree is left.
+  [ -z "$run_pid" ] || run_tree="$run_tree $(descendants "$run_pid")"
+  [ -z "$run_pid" ] || kill "$run_pid" 2>/dev/null || true
+  # shellcheck disable=SC2086
+  [ -z "${run_tree// /}" ] || kill $run_tree 2>/dev/null || true
+  [ -z "$run_pid" ] || wait "$run_pid" 2>/dev/null || true
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
@@ -71,24 +74,55 @@ bh rm "$probe" >/dev/null
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 contains() { grep -qF -- "$2" <<<"$1"; }
+lists_nothing() {  # lists_nothing COMMAND...: it succeeds and prints nothing (a failing listing is no proof)
+  local out
+  out=$("$@") && [ -z "$out" ]
+}
+temporary_names() { bh images --all --format '{{.Name}}:{{.Tag}}' | { grep unchecked || true; }; }
 
 version=$("$operator" version | awk 'NR == 1 { print $2 }')
 image=localhost/sqlite-operator:$version
-
-echo "image_test: building $image"
+head_revision() { git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown; }
+revision_before=$(head_revision)  # and after the build: a commit made meanwhile moves HEAD
+# The build's plugins, which the image must hold (scripts/image-rootfs.sh defines the selection; this is its input).
+plugins=$(cd "$build/$plugin_subdir" && find . -maxdepth 1 -name 'sqlop-*.so' | sed 's|^\./||' | sort)
+[ -n "$plugins" ] || { echo "image_test: no plugins in $build/$plugin_subdir: build them first" >&2; exit 1; }
 started=$SECONDS
-build_ok=true
-"$root/scripts/image.sh" "$build" >"$work/image.log" 2>&1 || build_ok=false
+
+# --- an image that fails its in-image check is not kept
+echo "image_test: building an image whose plugin does not load"
+bad_build=$work/bad-build
+mkdir -p "$bad_build/bin" "$bad_build/$plugin_subdir"
+ln -s "$operator" "$bad_build/bin/sqlite-operator"
+echo 'int not_a_plugin;' >"$work/not_a_plugin.c"
+${CC:-cc} -shared -fPIC -o "$bad_build/$plugin_subdir/sqlop-bogus.so" "$work/not_a_plugin.c"
+bad_status=0
+"$root/scripts/image.sh" "$bad_build" >"$work/bad-image.log" 2>&1 || bad_status=$?
+check "failed check: scripts/image.sh fails (status $bad_status)" test "$bad_status" -ne 0
+check "failed check: the plugin was refused inside the image" grep -q "refused: $image_plugin_dir/sqlop-bogus.so" "$work/bad-image.log"
+check "failed check: no image left" lists_nothing bh images --all --quiet
+check "failed check: no container left" lists_nothing bh containers --all --quiet
+
+# --- the image, built twice: the rebuild replaces the first without leaving it dangling
+build_image() {  # build_image LOG: runs scripts/image.sh; fails the test at once if it does
+  local status=0
+  "$root/scripts/image.sh" "$build" >"$1" 2>&1 || status=$?
+  check "scripts/image.sh succeeds (status $status)" test "$status" -eq 0
+  [ "$status" -eq 0 ] || { cat "$1" >&2; checks_summary image_test; exit 1; }
+}
+echo "image_test: building $image"
+build_image "$work/image.log"
+echo "image_test: building $image again"
+build_image "$work/image.log"
 build_out=$(cat "$work/image.log")
-check "scripts/image.sh succeeds" $build_ok
-$build_ok || { cat "$work/image.log" >&2; echo "0 passed, 1 failed"; exit 1; }
-echo "image_test: built in $((SECONDS - started)) s; $(tail -1 "$work/image.log")"
+echo "image_test: built twice in $((SECONDS - started)) s; $(tail -1 "$work/image.log")"
+check "rebuild: exactly one image in storage" test "$(bh images --all --quiet | wc -l)" -eq 1
+check "rebuild: no temporary name left" lists_nothing temporary_names
 check "in-image version" contains "$build_out" "sqlite-operator $version (plugin ABI"
-check "in-image plugin directory" contains "$build_out" "plugin directory: /usr/local/lib/sqlite-operator/plugins"
-for backend in "${backends[@]}"; do
-  check "in-image plugin $backend" grep -qE "^$backend +.*/usr/local/lib/sqlite-operator/plugins/sqlop-$backend\.so$" \
-    <<<"$build_out"
-done
+check "in-image plugin directory" contains "$build_out" "plugin directory: $image_plugin_dir"
+while read -r plugin; do
+  check "in-image plugin $plugin loads" grep -qE "^[a-z0-9]+ +.* $image_plugin_dir/$plugin$" <<<"$build_out"
+done <<<"$plugins"
 
 # --- image config
 field() { bh inspect --type image --format "{{$1}}" "$image"; }
@@ -97,7 +131,29 @@ check "config: entrypoint" test "$(field .OCIv1.Config.Entrypoint)" = "[$entrypo
 check "config: default command run" test "$(field .OCIv1.Config.Cmd)" = "[run]"
 check "config: metrics and health ports" test "$(field .OCIv1.Config.ExposedPorts)" = "map[8080:{} 8081:{}]"
 check "config: version label" test "$(field 'index .OCIv1.Config.Labels "org.opencontainers.image.version"')" = "$version"
+revision=$(field 'index .OCIv1.Config.Labels "org.opencontainers.image.revision"')
+revision_after=$(head_revision)
+check "config: revision label is HEAD's ($revision)" test "$revision" = "$revision_before" -o "$revision" = "$revision_after"
 check "config: no environment" test "$(field .OCIv1.Config.Env)" = "[]"
+# The Dockerfile's final stage must label its image as make image does. Built here with buildah from an empty
+# root filesystem (the labels do not depend on the files; the builder stage needs the network).
+dockerfile_ctx=$work/dockerfile
+mkdir -p "$dockerfile_ctx/rootfs"
+sed -n '/^FROM scratch/,$p' "$root/Dockerfile" | sed 's|^COPY --from=builder /rootfs/ /|COPY rootfs/ /|' \
+  >"$dockerfile_ctx/Dockerfile"
+labels_of() { bh inspect --type image --format '{{range $k, $v := .OCIv1.Config.Labels}}{{$k}}={{$v}}{{"\n"}}{{end}}' "$1"; }
+same_labels() {  # same_labels IMAGE IMAGE: both readable, with the revision label, and equal
+  local a b
+  a=$(labels_of "$1") && b=$(labels_of "$2") && grep -qx "org.opencontainers.image.revision=$revision" <<<"$a" &&
+    [ "$a" = "$b" ]
+}
+if bh bud --isolation chroot --quiet --build-arg "VERSION=$version" --build-arg "REVISION=$revision" \
+  -t localhost/sqlite-operator-dockerfile:test "$dockerfile_ctx" >"$work/bud.log" 2>&1; then
+  check "Dockerfile: the same labels as make image" same_labels localhost/sqlite-operator-dockerfile:test "$image"
+  bh rmi localhost/sqlite-operator-dockerfile:test >/dev/null
+else
+  check "Dockerfile: the final stage builds ($(tail -1 "$work/bud.log"))" false
+fi
 
 # --- root filesystem: exactly the expected files
 ctr=$(bh from --quiet "$image")
@@ -105,11 +161,12 @@ mnt=$(bh mount "$ctr")
 actual=$(cd "$mnt" && find . ! -type d | sed 's|^\.||' | sort)
 # What ldd resolves for our objects, as "name path" (the loader is listed by its path alone, then its address;
 # ldd of several files also prints a "FILE:" header line per file).
-resolved=$(ldd "$operator" "$build"/lib/sqlite-operator/plugins/sqlop-{s3,azure,gcs,file}.so |
+# shellcheck disable=SC2046  # plugin file names have no spaces
+resolved=$(ldd "$operator" $(sed "s|^|$build/$plugin_subdir/|" <<<"$plugins") |
   awk '$2 == "=>" { print $1, $3 } $1 ~ /^\// && $2 ~ /^\(0x/ { print $1, $1 }' | sort -u)
 expected=$(
   printf '%s\n' /etc/passwd /etc/group /etc/nsswitch.conf "$entrypoint"
-  for backend in "${backends[@]}"; do echo "/usr/local/lib/sqlite-operator/plugins/sqlop-$backend.so"; done
+  sed "s|^|$image_plugin_dir/|" <<<"$plugins"
   while read -r name path; do
     case $name in
       /*) echo "$name" ;;  # the loader, at the path the binary names
@@ -125,11 +182,14 @@ check "rootfs: no missing file${missing:+ (missing: $(tr '\n' ' ' <<<"$missing")
 check "rootfs: no shell" test ! -e "$mnt/bin/sh" -a ! -e "$mnt/usr/bin/sh" -a ! -e "$mnt/bin/busybox"
 check "rootfs: no package manager" test ! -e "$mnt/usr/bin/dpkg" -a ! -e "$mnt/usr/bin/apt-get" -a ! -d "$mnt/var/lib/dpkg"
 check "rootfs: nonroot user" grep -qx 'nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin' "$mnt/etc/passwd"
-no_debug_info() { ! readelf -S "$1" | grep -q '\.debug_info'; }
+no_debug_info() {  # an ELF file (readelf must read it: a missing file is a failure, not "no debug info")
+  local sections
+  sections=$(readelf -S "$1") && ! grep -q '\.debug_info' <<<"$sections"
+}
 check "rootfs: binary without debug info" no_debug_info "$mnt$entrypoint"
-for backend in "${backends[@]}"; do
-  check "rootfs: plugin $backend without debug info" no_debug_info "$mnt/usr/local/lib/sqlite-operator/plugins/sqlop-$backend.so"
-done
+while read -r plugin; do
+  check "rootfs: plugin $plugin without debug info" no_debug_info "$mnt$image_plugin_dir/$plugin"
+done <<<"$plugins"
 # A bare chroot has no /proc, so the binary cannot find itself: a clear error naming the fix, not an abort.
 bare_out=$(chroot "$mnt" "$entrypoint" plugins 2>&1) && bare_rc=0 || bare_rc=$?
 check "bare chroot: exit 1 (got $bare_rc)" test "$bare_rc" -eq 1
@@ -163,9 +223,16 @@ done
 check "in-image operator lists and watches over TLS (in-cluster config)" $listed
 check "in-image operator used the in-cluster config" grep -q "API server https://localhost:$port (in-cluster)" "$work/operator.log"
 $listed || cat "$work/operator.log" >&2
-stop_run
-gone() {  # gone PID...: none of them is running within 10 s
+# Stopping buildah run must stop what runs inside: its tree (chroot runtime, operator) is recorded first, then
+# only buildah run is signalled.
+run_tree=$(descendants "$run_pid")
+check "in-image operator runs below buildah run" test -n "$run_tree"
+kill "$run_pid" 2>/dev/null || true
+wait "$run_pid" 2>/dev/null || true
+run_pid=""
+gone() {  # gone PID...: there is at least one, and none of them is running within 10 s
   local pid deadline=$((SECONDS + 10))
+  [ $# -gt 0 ] || return 1
   for pid in "$@"; do
     while kill -0 "$pid" 2>/dev/null; do
       [ $SECONDS -lt $deadline ] || return 1
