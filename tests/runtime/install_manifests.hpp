@@ -1,6 +1,7 @@
-// The install tree under crd/ as a cluster would receive it: rendered offline by the real `kubectl
-// kustomize`, plus the pieces the install tests read from it (objects by kind and name, the operator
-// container, its flags, and the RBAC granted to its ServiceAccount with Kubernetes' matching rules).
+// The install tree under crd/ as a cluster would receive it (alone, or under a user's own kustomization):
+// rendered offline by the real `kubectl kustomize`, plus the pieces the install tests read from it (objects
+// by kind and name, the operator container, its flags, and the RBAC granted to its ServiceAccount with
+// Kubernetes' matching rules, resourceNames included).
 //
 // Used by install_manifests_test.cpp (schema and cross-object checks) and install_rbac_test.cpp (the
 // operator's real API calls against the rendered RBAC). Not thread-safe; one test thread.
@@ -34,15 +35,14 @@ inline std::string kubectl_binary() {
   return "";
 }
 
-// Every object `kubectl kustomize crd/<relative_dir>` renders, in order. REQUIREs that it renders.
-inline std::vector<json::Value> render_kustomization(const std::string& relative_dir) {
+// Every object `kubectl kustomize <dir>` renders, in order. REQUIREs that it renders.
+inline std::vector<json::Value> render_directory(const std::filesystem::path& kustomization_dir) {
   testing::ScratchDir dir;
-  const std::string source = std::string(SQLOP_SOURCE_DIR) + "/" + relative_dir;
   const std::filesystem::path out = dir.path() / "rendered.yaml";
   const testing::CompletedProcess done = testing::run_to_completion(
-      {kubectl_binary(), "kustomize", source, "--output", out.string()},
+      {kubectl_binary(), "kustomize", kustomization_dir.string(), "--output", out.string()},
       {{"PATH", "/usr/bin:/bin"}, {"HOME", dir.path().string()}}, dir.path() / "kubectl.log");
-  INFO("kubectl kustomize " << relative_dir << ": " << done.status.to_string() << "\n" << done.log);
+  INFO("kubectl kustomize " << kustomization_dir.string() << ": " << done.status.to_string() << "\n" << done.log);
   REQUIRE(done.status.exited_zero());
   const yaml::LoadResult loaded = yaml::load_all(testing::read_text_file(out));
   INFO(loaded.error);
@@ -50,6 +50,33 @@ inline std::vector<json::Value> render_kustomization(const std::string& relative
   std::vector<json::Value> objects;
   for (const yaml::Document& d : loaded.documents) objects.push_back(d.value);
   return objects;
+}
+
+// Every object `kubectl kustomize crd/<relative_dir>` of the source tree renders.
+inline std::vector<json::Value> render_kustomization(const std::string& relative_dir) {
+  return render_directory(std::string(SQLOP_SOURCE_DIR) + "/" + relative_dir);
+}
+
+// A user's own kustomization over the install tree, as the README shows it: `namespace` (none when empty),
+// `resources` and `components` given relative to the source tree. It is written to a temp dir outside the
+// tree and names them by relative paths (kustomize refuses absolute ones), so it loads them as any
+// kustomization elsewhere on disk would.
+inline std::vector<json::Value> render_own_kustomization(const std::string& namespace_name,
+                                                         const std::vector<std::string>& resources,
+                                                         const std::vector<std::string>& components = {}) {
+  testing::ScratchDir dir;
+  const auto from_here = [&](const std::string& relative) {
+    return std::filesystem::relative(std::filesystem::path(SQLOP_SOURCE_DIR) / relative, dir.path()).string();
+  };
+  std::string text = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
+  if (!namespace_name.empty()) text += "namespace: " + namespace_name + "\n";
+  text += "resources:\n";
+  for (const std::string& r : resources) text += "  - " + from_here(r) + "\n";
+  if (!components.empty()) text += "components:\n";
+  for (const std::string& c : components) text += "  - " + from_here(c) + "\n";
+  dir.write("kustomization.yaml", text);
+  INFO("kustomization.yaml:\n" << text);
+  return render_directory(dir.path());
 }
 
 inline std::string name_of(const json::Value& o) {
@@ -197,15 +224,17 @@ struct Call {
   std::string resource;     // plural
   std::string subresource;
   std::string namespace_;   // "" = cluster-scoped or across all namespaces
+  std::string name;         // the object named in the URL; "" for create, list and watch
 
   std::string describe() const {
     std::string r = verb + " " + (group.empty() ? "core" : group) + "/" + resource;
     if (!subresource.empty()) r += "/" + subresource;
+    if (!name.empty()) r += " " + name;
     return r + (namespace_.empty() ? " (all namespaces)" : " in " + namespace_);
   }
   bool operator<(const Call& o) const {
-    return std::tie(verb, group, resource, subresource, namespace_) <
-           std::tie(o.verb, o.group, o.resource, o.subresource, o.namespace_);
+    return std::tie(verb, group, resource, subresource, namespace_, name) <
+           std::tie(o.verb, o.group, o.resource, o.subresource, o.namespace_, o.name);
   }
 };
 
@@ -225,12 +254,25 @@ inline bool listed(const json::Value& rule, const std::string& field, const std:
   return false;
 }
 
+// A rule's resourceNames: absent or empty allows any name; otherwise only a request naming a listed object
+// (never a create, list or watch, which name none; "*" is no wildcard here).
+inline bool names_allow(const json::Value& rule, const std::string& name) {
+  const json::Value* names = rule.find("resourceNames");
+  if (!names || !names->is_array() || names->as_array().empty()) return true;
+  for (const json::Value& n : names->as_array()) {
+    if (!name.empty() && n.as_string() == name) return true;
+  }
+  return false;
+}
+
 // Kubernetes' RBAC matching: group, resource ("resource/subresource" for a subresource) and verb each
-// listed or "*"; a namespaced grant applies only to requests in its namespace.
+// listed or "*", the name allowed by resourceNames; a namespaced grant applies only to requests in its
+// namespace.
 inline bool grant_allows(const Grant& g, const Call& c) {
   if (!g.namespace_.empty() && g.namespace_ != c.namespace_) return false;
   const std::string resource = c.subresource.empty() ? c.resource : c.resource + "/" + c.subresource;
-  return listed(g.rule, "apiGroups", c.group) && listed(g.rule, "resources", resource) && listed(g.rule, "verbs", c.verb);
+  return listed(g.rule, "apiGroups", c.group) && listed(g.rule, "resources", resource) &&
+         listed(g.rule, "verbs", c.verb) && names_allow(g.rule, c.name);
 }
 
 inline bool binds_service_account(const json::Value& binding, const std::string& name, const std::string& ns) {

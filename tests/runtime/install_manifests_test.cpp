@@ -1,13 +1,16 @@
-// The install tree (crd/, crd/default, crd/overlays/*) rendered offline by the real `kubectl kustomize`:
-// every builtin object passes the strict Kubernetes 1.35 schemas, the ServiceMonitor has the shape the
-// Prometheus Operator needs, and the objects fit together (service account, config mount and --config,
-// metrics Service and probes, leader election namespace and its Role, the third-party plugin's shared
+// The install tree (crd/, crd/default, crd/overlays/*, and a user's own kustomizations over crd/default:
+// re-namespaced, with both crd/components at once) rendered offline by the real `kubectl kustomize`: every
+// builtin object passes the strict Kubernetes 1.35 schemas, the ServiceMonitor has the shape the
+// Prometheus Operator needs, and the objects fit together in whatever namespace they land (service account
+// and every binding subject, config mount and --config, metrics Service and probes, leader election
+// namespace, Lease name and its Role, the image's version and architecture, the third-party plugin's shared
 // volume), and the operator config they ship loads in the real binary.
 //
 // SKIPs (saying why) only when kubectl is not installed.
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <set>
 
@@ -22,9 +25,35 @@ using json::Value;
 
 namespace {
 
-const std::string kNamespace = "sqlite-operator-system";
-const std::vector<std::string> kInstallTrees = {"crd/default", "crd/overlays/servicemonitor",
-                                                "crd/overlays/third-party-plugin"};
+const std::string kNamespace = "sqlite-operator-system";  // crd/default's
+const std::string kOwnNamespace = "my-ops";               // a user's own, set by their kustomization
+const std::vector<std::string> kBothComponents = {"crd/components/servicemonitor",
+                                                  "crd/components/third-party-plugin"};
+
+// One way to install: how it renders, the namespace its objects land in, and which components it has.
+struct InstallTree {
+  std::string label;
+  std::string namespace_;
+  bool service_monitor = false;
+  bool third_party_plugin = false;
+  std::function<std::vector<Value>()> render;
+};
+
+std::vector<InstallTree> install_trees() {
+  const auto tree = [](const std::string& dir) { return [dir] { return it::render_kustomization(dir); }; };
+  const auto own = [](const std::string& ns, const std::vector<std::string>& components) {
+    return [ns, components] { return it::render_own_kustomization(ns, {"crd/default"}, components); };
+  };
+  return {
+      {"crd/default", kNamespace, false, false, tree("crd/default")},
+      {"crd/overlays/servicemonitor", kNamespace, true, false, tree("crd/overlays/servicemonitor")},
+      {"crd/overlays/third-party-plugin", kNamespace, false, true, tree("crd/overlays/third-party-plugin")},
+      {"own kustomization: crd/default + both components", kNamespace, true, true, own("", kBothComponents)},
+      {"own kustomization: namespace my-ops, crd/default", kOwnNamespace, false, false, own(kOwnNamespace, {})},
+      {"own kustomization: namespace my-ops, crd/default + both components", kOwnNamespace, true, true,
+       own(kOwnNamespace, kBothComponents)},
+  };
+}
 
 bool kubectl_missing() {
   if (!it::kubectl_binary().empty()) return false;
@@ -80,14 +109,72 @@ void check_schemas(const std::string& tree, const std::vector<Value>& objects) {
   }
 }
 
-void check_namespaces(const std::vector<Value>& objects) {
-  const Value& ns = it::the_object(objects, "Namespace", kNamespace);
+// Every namespaced object in `expected`, the Namespace itself named so, and every binding's ServiceAccount
+// subject there too (kustomize's namespace transformer fills in a subject without a namespace; one that
+// names a namespace keeps it, and the operator would run without permissions).
+void check_namespaces(const std::vector<Value>& objects, const std::string& expected) {
+  const Value& ns = it::the_object(objects, "Namespace", expected);
   CHECK(ns.find_path({"metadata", "labels"})->get_string("pod-security.kubernetes.io/enforce") == "restricted");
   static const std::set<std::string> kClusterScoped = {"Namespace", "CustomResourceDefinition", "ClusterRole",
                                                        "ClusterRoleBinding"};
   for (const Value& o : objects) {
     INFO(o.get_string("kind") << " " << it::name_of(o));
-    CHECK(it::namespace_of(o) == (kClusterScoped.count(o.get_string("kind")) ? "" : kNamespace));
+    CHECK(it::namespace_of(o) == (kClusterScoped.count(o.get_string("kind")) ? "" : expected));
+    if (expected != kNamespace) CHECK(json::dump(o).find(kNamespace) == std::string::npos);
+  }
+  const std::string account_namespace = it::namespace_of(it::the_object(objects, "ServiceAccount"));
+  CHECK(account_namespace == expected);
+  for (const char* kind : {"ClusterRoleBinding", "RoleBinding"}) {
+    for (const Value* binding : it::all_of_kind(objects, kind)) {
+      for (const Value& subject : binding->find("subjects")->as_array()) {
+        INFO(kind << " " << it::name_of(*binding) << " subject " << subject.get_string("name"));
+        if (subject.get_string("kind") == "ServiceAccount") CHECK(subject.get_string("namespace") == account_namespace);
+      }
+    }
+  }
+}
+
+// The image is built for one architecture (the Dockerfile pins that architecture's base image), so the pod
+// is kept to nodes that can run it.
+void check_node_selector(const Value& pod) {
+  const Value* selector = pod.find("nodeSelector");
+  REQUIRE(selector);
+  CHECK(selector->get_string("kubernetes.io/os") == "linux");
+  const std::string arch = selector->get_string("kubernetes.io/arch");
+  CHECK(arch == "amd64");
+  const std::string dockerfile = sqlop::testing::read_text_file(std::string(SQLOP_SOURCE_DIR) + "/Dockerfile");
+  INFO("the Dockerfile's base image is not the linux/" << arch << " one");
+  CHECK(dockerfile.find("linux/" + arch) != std::string::npos);
+}
+
+// Leader election on, in the pod's namespace (from the downward API), where the account may read, create
+// and renew the one Lease it names, and no other Lease anywhere.
+void check_leader_election(const std::vector<Value>& objects, const std::string& expected_namespace) {
+  const Value& deployment = it::the_operator_deployment(objects);
+  const Value& container = it::the_operator_container(deployment);
+  const Value& account = it::the_object(objects, "ServiceAccount", it::pod_spec_of(deployment).get_string("serviceAccountName"));
+  CHECK(it::namespace_of(account) == it::namespace_of(deployment));
+  CHECK(it::has_arg(container, "--leader-elect"));
+  const auto lease_ns = it::flag_value(container, "--leader-election-namespace");
+  REQUIRE(lease_ns);
+  const std::string resolved = it::resolve_pod_namespace(deployment, container, *lease_ns);
+  CHECK(resolved == expected_namespace);
+  const auto lease_name = it::flag_value(container, "--leader-election-id");
+  REQUIRE(lease_name);
+  CHECK(it::namespace_of(it::the_object(objects, "Role", "sqlite-operator-leader-election")) == expected_namespace);
+  const std::vector<it::Grant> grants = it::grants_for(objects, it::name_of(account), it::namespace_of(account));
+  const std::string group = "coordination.k8s.io";
+  CHECK(it::allowed(grants, {"create", group, "leases", "", resolved, ""}));
+  CHECK_FALSE(it::allowed(grants, {"create", group, "leases", "", "default", ""}));
+  for (const char* verb : {"get", "update"}) {
+    INFO("leases " << verb);
+    CHECK(it::allowed(grants, {verb, group, "leases", "", resolved, *lease_name}));
+    CHECK_FALSE(it::allowed(grants, {verb, group, "leases", "", resolved, "another-lease"}));
+    CHECK_FALSE(it::allowed(grants, {verb, group, "leases", "", "default", *lease_name}));
+  }
+  for (const char* verb : {"list", "watch", "patch", "delete"}) {
+    INFO("leases " << verb);
+    CHECK_FALSE(it::allowed(grants, {verb, group, "leases", "", resolved, ""}));
   }
 }
 
@@ -116,30 +203,15 @@ void check_security(const Value& deployment) {
   }
 }
 
-void check_operator_wiring(const std::vector<Value>& objects) {
+void check_operator_wiring(const std::vector<Value>& objects, const std::string& expected_namespace) {
   const Value& deployment = it::the_operator_deployment(objects);
   const Value& pod = it::pod_spec_of(deployment);
   const Value& container = it::the_operator_container(deployment);
   const Value* pod_labels = deployment.find_path({"spec", "template", "metadata", "labels"});
   CHECK(labels_select(*deployment.find_path({"spec", "selector", "matchLabels"}), pod_labels));
-  CHECK(container.get_string("image") == "sqlite-operator:0.1.0");
-
-  // The ServiceAccount it runs as exists next to it.
-  const Value& account = it::the_object(objects, "ServiceAccount", pod.get_string("serviceAccountName"));
-  CHECK(it::namespace_of(account) == it::namespace_of(deployment));
-
-  // Leader election on, in a namespace where the account may write Leases (and only there).
-  CHECK(it::has_arg(container, "--leader-elect"));
-  const auto lease_ns = it::flag_value(container, "--leader-election-namespace");
-  REQUIRE(lease_ns);
-  const std::string resolved = it::resolve_pod_namespace(deployment, container, *lease_ns);
-  CHECK(resolved == kNamespace);
-  const std::vector<it::Grant> grants = it::grants_for(objects, it::name_of(account), it::namespace_of(account));
-  for (const char* verb : {"get", "create", "update"}) {
-    INFO("leases " << verb);
-    CHECK(it::allowed(grants, {verb, "coordination.k8s.io", "leases", "", resolved}));
-    CHECK_FALSE(it::allowed(grants, {verb, "coordination.k8s.io", "leases", "", "default"}));
-  }
+  CHECK(container.get_string("image") == std::string("sqlite-operator:") + SQLOP_VERSION);  // this build's
+  check_node_selector(pod);
+  check_leader_election(objects, expected_namespace);
 
   // Metrics: the Service selects the pod and targets the port the operator serves metrics on.
   const auto metrics_address = it::flag_value(container, "--metrics-bind-address");
@@ -249,11 +321,11 @@ TEST_CASE("crd/ renders the CustomResourceDefinition alone, valid", "[install]")
 
 TEST_CASE("every install tree renders offline and every builtin object passes the 1.35 schemas", "[install]") {
   if (kubectl_missing()) return;
-  for (const std::string& tree : kInstallTrees) {
-    INFO(tree);
-    const std::vector<Value> objects = it::render_kustomization(tree);
-    check_schemas(tree, objects);
-    check_namespaces(objects);
+  for (const InstallTree& tree : install_trees()) {
+    INFO(tree.label);
+    const std::vector<Value> objects = tree.render();
+    check_schemas(tree.label, objects);
+    check_namespaces(objects, tree.namespace_);
     for (const char* kind : {"Namespace", "CustomResourceDefinition", "ServiceAccount", "ClusterRole",
                              "ClusterRoleBinding", "Role", "RoleBinding", "ConfigMap", "Deployment", "Service"}) {
       INFO(kind);
@@ -264,14 +336,15 @@ TEST_CASE("every install tree renders offline and every builtin object passes th
 
 TEST_CASE("the install objects fit together and the shipped operator config loads", "[install]") {
   if (kubectl_missing()) return;
-  for (const std::string& tree : kInstallTrees) {
-    INFO(tree);
-    const std::vector<Value> objects = it::render_kustomization(tree);
-    check_operator_wiring(objects);
+  for (const InstallTree& tree : install_trees()) {
+    INFO(tree.label);
+    const std::vector<Value> objects = tree.render();
+    check_operator_wiring(objects, tree.namespace_);
     const std::string config = it::mounted_operator_config(objects);
-    if (tree == "crd/overlays/third-party-plugin") {
+    if (tree.third_party_plugin) {
       check_third_party_plugin(objects, config);
     } else {
+      CHECK(it::pod_spec_of(it::the_operator_deployment(objects)).find("initContainers") == nullptr);
       const sqlop::testing::CompletedProcess run = plugins_with_config(config);
       INFO(run.log);
       CHECK(run.status.exited_zero());
@@ -279,8 +352,32 @@ TEST_CASE("the install objects fit together and the shipped operator config load
   }
 }
 
-TEST_CASE("the servicemonitor overlay scrapes the metrics Service", "[install]") {
+TEST_CASE("the servicemonitor component scrapes the metrics Service, in whatever namespace it lands", "[install]") {
   if (kubectl_missing()) return;
-  check_service_monitor(it::render_kustomization("crd/overlays/servicemonitor"));
-  CHECK(it::all_of_kind(it::render_kustomization("crd/default"), "ServiceMonitor").empty());
+  for (const InstallTree& tree : install_trees()) {
+    INFO(tree.label);
+    const std::vector<Value> objects = tree.render();
+    CHECK(it::all_of_kind(objects, "ServiceMonitor").size() == (tree.service_monitor ? 1u : 0u));
+    if (tree.service_monitor) check_service_monitor(objects);
+  }
+}
+
+// A binding's subject that names a namespace is not moved by kustomize's namespace transformer: the
+// ServiceAccount would land in the user's namespace and the bindings would grant another one's.
+TEST_CASE("a kustomization that re-namespaces crd/default carries the RBAC subjects, Role and Lease along",
+          "[install]") {
+  if (kubectl_missing()) return;
+  const std::vector<Value> objects = it::render_own_kustomization(kOwnNamespace, {"crd/default"});
+  const Value& account = it::the_object(objects, "ServiceAccount", "sqlite-operator");
+  REQUIRE(it::namespace_of(account) == kOwnNamespace);
+  for (const char* kind : {"ClusterRoleBinding", "RoleBinding"}) {
+    const Value& binding = it::the_object(objects, kind);
+    INFO(kind << " " << it::name_of(binding));
+    CHECK(it::binds_service_account(binding, "sqlite-operator", kOwnNamespace));
+    CHECK_FALSE(it::binds_service_account(binding, "sqlite-operator", kNamespace));
+  }
+  CHECK(it::namespace_of(it::the_object(objects, "Role")) == kOwnNamespace);
+  check_leader_election(objects, kOwnNamespace);
+  const std::vector<it::Grant> grants = it::grants_for(objects, "sqlite-operator", kOwnNamespace);
+  CHECK(it::allowed(grants, {"list", "database.sqlite.io", "sqlitedatabases", "", "", ""}));
 }

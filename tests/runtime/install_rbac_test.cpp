@@ -1,11 +1,12 @@
 // The RBAC of crd/default, derived from what the operator actually calls: the real `sqlite-operator run`
-// binary, started the way the rendered Deployment starts it (leader election in its own namespace, its
-// shipped config, all namespaces), goes through a full lifecycle against kube-testserver: every sample of
+// binary, started the way the rendered Deployment starts it (leader election on the Lease it names in its
+// own namespace, its shipped config, all namespaces), goes through a full lifecycle against kube-testserver: every sample of
 // crd/samples in a namespace of its own, a SIGTERM that releases the Lease and a second operator taking
 // over (reading its children back), a Secret rotation, a deleted child recreated, a hand edit repaired,
 // the REST API switched off (Service and Ingress pruned), deletion with retentionPolicy Retain and Delete,
 // and a final SIGTERM. The server's counters attribute each call to the operator's User-Agent; then
-//   - every call is allowed by the rendered ClusterRole (anywhere) or Role (in its namespace only), and
+//   - every call is allowed by the rendered ClusterRole (anywhere) or Role (in its namespace only), the
+//     object's name in the URL matched against a rule's resourceNames, and
 //   - every verb the rendered RBAC grants was used (least privilege), except the listed exceptions.
 // A server-side apply is authorized as "patch" and, when it creates the object, also as "create" (as the
 // kube-apiserver does), so every apply counts as needing both.
@@ -51,14 +52,11 @@ const kube::ResourceType& namespaces() {
   static const kube::ResourceType t{"", "v1", "namespaces", "Namespace", false};
   return t;
 }
-const kube::ResourceType& leases() {
-  static const kube::ResourceType t{"coordination.k8s.io", "v1", "leases", "Lease", true};
-  return t;
-}
 
 struct Install {
   std::vector<Value> objects;
   std::string lease_namespace;
+  std::string lease_name;
   std::string account_name;
   std::string account_namespace;
   std::vector<std::string> leader_election_args;
@@ -74,7 +72,11 @@ Install read_install() {
   const auto lease_ns = it::flag_value(container, "--leader-election-namespace");
   REQUIRE(lease_ns);
   in.lease_namespace = it::resolve_pod_namespace(deployment, container, *lease_ns);
-  in.leader_election_args = {"--leader-elect", "--leader-election-namespace=" + in.lease_namespace};
+  const auto lease_name = it::flag_value(container, "--leader-election-id");
+  REQUIRE(lease_name);  // the Role names it in resourceNames
+  in.lease_name = *lease_name;
+  in.leader_election_args = {"--leader-elect", "--leader-election-namespace=" + in.lease_namespace,
+                             "--leader-election-id=" + in.lease_name};
   REQUIRE_FALSE(it::flag_value(container, "--namespace"));  // it watches every namespace
   in.account_name = it::pod_spec_of(deployment).get_string("serviceAccountName");
   in.account_namespace = it::namespace_of(deployment);
@@ -102,8 +104,8 @@ void merge_patch(const kube::Client& client, const kube::ResourceType& type, con
 
 std::string uid_of(const Value& o) { return o.find_path({"metadata", "uid"})->as_string(); }
 
-bool lease_released(const kube::Client& client, const std::string& ns) {
-  const auto lease = rt::try_get(client, leases(), ns, "sqlite-operator-leader");
+bool lease_released(const kube::Client& client, const std::string& ns, const std::string& name) {
+  const auto lease = rt::try_get(client, types::leases(), ns, name);
   return lease && lease->find_path({"spec", "holderIdentity"}) &&
          lease->find_path({"spec", "holderIdentity"})->as_string().empty();
 }
@@ -128,11 +130,11 @@ void converge_samples(const kube::Client& client) {
   }
 }
 
-void stop_and_release(rt::OperatorRun& op, const kube::Client& client, const std::string& lease_ns) {
+void stop_and_release(rt::OperatorRun& op, const kube::Client& client, const Install& install) {
   const auto exit = op.terminate();
   INFO(op.describe());
   CHECK(exit.exited_zero());
-  CHECK(lease_released(client, lease_ns));
+  CHECK(lease_released(client, install.lease_namespace, install.lease_name));
 }
 
 // Phase 2, on the operator that took over: everything a running operator does after the first sync.
@@ -200,8 +202,8 @@ std::vector<it::Call> operator_calls(const kube::Client& client, std::set<std::s
       paths.insert(c.get_string("path"));
       continue;
     }
-    it::Call call{c.get_string("verb"), c.get_string("group"), c.get_string("resource"), c.get_string("subresource"),
-                  c.get_string("namespace")};
+    it::Call call{c.get_string("verb"),        c.get_string("group"),     c.get_string("resource"),
+                  c.get_string("subresource"), c.get_string("namespace"), c.get_string("name")};
     report += "  " + call.describe() + " x" + std::to_string(c.get_int("count", 0)) +
               (c.get_string("patchType").empty() ? "" : " (" + c.get_string("patchType") + ")") + "\n";
     calls.push_back(call);
@@ -240,7 +242,8 @@ std::vector<GrantedVerb> granted_verbs(const std::vector<it::Grant>& grants) {
 bool used(const GrantedVerb& granted, const std::vector<it::Call>& calls) {
   for (const it::Call& c : calls) {
     const std::string resource = c.subresource.empty() ? c.resource : c.resource + "/" + c.subresource;
-    const bool in_scope = granted.grant->namespace_.empty() || granted.grant->namespace_ == c.namespace_;
+    const bool in_scope = (granted.grant->namespace_.empty() || granted.grant->namespace_ == c.namespace_) &&
+                          it::names_allow(granted.grant->rule, c.name);
     if (in_scope && c.verb == granted.verb && c.group == granted.group && resource == granted.resource) return true;
   }
   return false;
@@ -277,12 +280,12 @@ TEST_CASE("the install RBAC allows every API call the operator makes through a l
   {
     rt::OperatorRun first(options);
     converge_samples(client);
-    stop_and_release(first, client, install.lease_namespace);
+    stop_and_release(first, client, install);
   }
   {
     rt::OperatorRun second(options);
     day_two(client, second);
-    stop_and_release(second, client, install.lease_namespace);
+    stop_and_release(second, client, install);
   }
 
   std::set<std::string> paths;
@@ -303,8 +306,12 @@ TEST_CASE("the install RBAC allows every API call the operator makes through a l
     INFO("granted by " << g.grant->source << " but never used: " << g.key);
     CHECK(used(g, calls));
   }
-  // The Role's Leases are used in the lease namespace only; the operator touches no Lease elsewhere.
+  // The Role's Leases are used in the lease namespace only, and only the one the Deployment names (what
+  // the Role's resourceNames allows for get and update); the operator touches no Lease elsewhere.
   for (const it::Call& c : calls) {
-    if (c.resource == "leases") CHECK(c.namespace_ == install.lease_namespace);
+    if (c.resource != "leases") continue;
+    INFO(c.describe());
+    CHECK(c.namespace_ == install.lease_namespace);
+    CHECK(c.name == (c.verb == "create" ? "" : install.lease_name));
   }
 }

@@ -40,6 +40,7 @@ CountedRequest counted_request(const HttpRequest& req, const std::string& verb, 
     c.resource = ri->resource;
     c.subresource = ri->subresource;
     c.namespace_ = ri->namespace_;
+    c.name = ri->name;
   } else {
     c.path = req.path;
   }

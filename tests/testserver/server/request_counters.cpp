@@ -3,7 +3,8 @@
 namespace sqlop::testserver {
 
 RequestCounters::Key RequestCounters::key_of(const CountedRequest& r) {
-  return {r.user_agent, r.verb, r.label, r.group, r.resource, r.subresource, r.namespace_, r.path, r.patch_type};
+  return {r.user_agent, r.verb, r.label, r.group, r.resource, r.subresource, r.namespace_, r.name, r.path,
+          r.patch_type};
 }
 
 void RequestCounters::count(const CountedRequest& request) {
@@ -18,7 +19,7 @@ sqlop::json::Value RequestCounters::to_json(const std::string& user_agent_prefix
   sqlop::json::Value requests = sqlop::json::Value::object();
   sqlop::json::Value calls = sqlop::json::Value::array();
   for (const auto& [key, n] : counts_) {
-    const auto& [user_agent, verb, label, group, resource, subresource, ns, path, patch_type] = key;
+    const auto& [user_agent, verb, label, group, resource, subresource, ns, name, path, patch_type] = key;
     if (user_agent.compare(0, user_agent_prefix.size(), user_agent_prefix) != 0) continue;
     total += n;
     const std::string request_key = verb + " " + label;
@@ -30,6 +31,7 @@ sqlop::json::Value RequestCounters::to_json(const std::string& user_agent_prefix
     call["resource"] = resource;
     call["subresource"] = subresource;
     call["namespace"] = ns;
+    call["name"] = name;
     call["path"] = path;
     call["patchType"] = patch_type;
     call["count"] = static_cast<long long>(n);

@@ -2,12 +2,13 @@
 //   {"total": 12,
 //    "requests": {"list configmaps": 2, "create deployments.apps": 1, "get /version": 1, ...},
 //    "calls": [{"userAgent": "sqlite-operator/0.1.0", "verb": "patch", "group": "apps",
-//               "resource": "deployments", "subresource": "", "namespace": "ns1", "path": "",
-//               "patchType": "application/apply-patch+yaml", "count": 3}, ...]}
+//               "resource": "deployments", "subresource": "", "namespace": "ns1", "name": "db1",
+//               "path": "", "patchType": "application/apply-patch+yaml", "count": 3}, ...]}
 // "requests" keys are verb and group-qualified resource (non-resource requests count under verb "get" and
 // their path). "calls" attributes each distinct request shape to its client (User-Agent), with the
 // authorization attributes a real apiserver would check (verb, API group, resource, subresource,
-// namespace; "path" for non-resource requests) and the patch's content type, so a test can check a client's
+// namespace, and the object's name from the URL, which a rule's resourceNames matches; "path" for
+// non-resource requests) and the patch's content type, so a test can check a client's
 // calls against RBAC rules. `user_agent_prefix` restricts everything to clients whose User-Agent starts
 // with it. Thread-safe.
 #pragma once
@@ -30,6 +31,7 @@ struct CountedRequest {
   std::string resource;     // plural; "" for a non-resource request
   std::string subresource;
   std::string namespace_;   // "" for cluster-scoped requests and lists across namespaces
+  std::string name;         // the object named in the URL; "" for create, list and watch
   std::string path;         // non-resource requests only
   std::string patch_type;   // the Content-Type of a PATCH, without parameters
 };
@@ -42,7 +44,7 @@ class RequestCounters {
 
  private:
   using Key = std::tuple<std::string, std::string, std::string, std::string, std::string, std::string,
-                         std::string, std::string, std::string>;
+                         std::string, std::string, std::string, std::string>;
   static Key key_of(const CountedRequest& r);
 
   mutable std::mutex mu_;

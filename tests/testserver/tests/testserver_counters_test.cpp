@@ -1,6 +1,7 @@
 // The request counters attribute calls to their client: GET /_testserver/counters lists each distinct
-// request shape with its User-Agent and authorization attributes, and ?userAgent=PREFIX restricts the
-// answer to one client, so a test can check an operator's calls against its RBAC.
+// request shape with its User-Agent and authorization attributes (the object's name included), and
+// ?userAgent=PREFIX restricts the answer to one client, so a test can check an operator's calls against its
+// RBAC.
 #include "test_server.hpp"
 
 using namespace sqlop::testserver::testing;
@@ -43,14 +44,16 @@ TEST_CASE("request counters attribute calls to the client's User-Agent", "[tests
   REQUIRE(c.request("GET", "/version", {}, as_client(op)).status == 200);
   c.get(ns_path(ns, "configmaps", "cm"));  // another client (kube-testserver-client/1.0)
 
-  SECTION("every call names its client, verb, group, resource, namespace and patch type") {
+  SECTION("every call names its client, verb, group, resource, namespace, object name and patch type") {
     const json::Value all = c.get("/_testserver/counters").json();
     CHECK(all.get_int("total", 0) == 5);
     CHECK(calls_matching(all, {{"userAgent", op}, {"verb", "create"}, {"group", ""}, {"resource", "configmaps"},
-                               {"namespace", ns}, {"patchType", ""}}) == 1);
+                               {"namespace", ns}, {"name", ""}, {"patchType", ""}}) == 1);
     CHECK(calls_matching(all, {{"userAgent", op}, {"verb", "list"}, {"resource", "configmaps"}, {"namespace", ""}}) == 1);
     CHECK(calls_matching(all, {{"userAgent", op}, {"verb", "patch"}, {"resource", "configmaps"}, {"namespace", ns},
-                               {"patchType", "application/apply-patch+yaml"}}) == 1);
+                               {"name", "cm"}, {"patchType", "application/apply-patch+yaml"}}) == 1);
+    // The name is what a rule's resourceNames is matched against: a list names no object.
+    CHECK(calls_matching(all, {{"userAgent", op}, {"verb", "list"}, {"name", ""}}) == 1);
     CHECK(calls_matching(all, {{"userAgent", op}, {"verb", "get"}, {"resource", ""}, {"path", "/version"}}) == 1);
     CHECK(calls_matching(all, {{"userAgent", "kube-testserver-client/1.0"}, {"verb", "get"}, {"resource", "configmaps"}}) == 1);
     // The per-verb summary still counts every client.
