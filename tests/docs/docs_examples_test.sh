@@ -9,6 +9,10 @@
 #   2. every shell block marked `run` is executed in a scratch directory whose entries are links to the source
 #      tree's (build/ to the build directory), so the README's paths work; `run jwt` is the token-minting snippet: it runs with $key set to a fresh HMAC key and its
 #      last line must be an HS256 JWT that jwt-verify (Poco::JWT) accepts for that key and refuses for another;
+#      blocks marked `run session NAME [exit N] [expect "TEXT"]` run in document order as one bash process (cd
+#      and variables carry over) in a scratch directory of their own holding `sqlite-operator`, a link to the
+#      source tree, with the build's bin/ on PATH: a walk-through an author follows from an empty folder. Each
+#      block must exit 0 (or N, then it runs in a subshell) and print TEXT, runs of spaces squeezed;
 #   3. every relative link points at an existing file, and every #anchor at a heading or id in its target;
 #   4. every `sqlite-operator SUBCOMMAND ...` shown uses flags that SUBCOMMAND's --help lists, and a table
 #      marked `flags-of SUBCOMMAND` lists exactly the flags --help lists;
@@ -130,6 +134,81 @@ run_block() {  # where block -> runs it in the scratch tree; its stdout in $work
   return 1
 }
 
+# Sessions: the blocks of each NAME, in document order, become one script ($work/session-NAME.sh) run after
+# the other blocks. Block I writes its output to session-NAME.out-I and, before it starts, I to
+# session-NAME.at, so a failing session names the block that failed.
+session_names=()
+declare -A session_known=()
+
+add_to_session() {  # where block spec, spec = NAME [exit N] [expect "TEXT"]
+  local where=$1 block=$2 spec=$3 name
+  local pattern='^([a-z0-9][a-z0-9-]*)( exit ([0-9]+))?( expect "(.+)")?$'
+  if ! [[ $spec =~ $pattern ]]; then
+    fail "$where: malformed marker \"run session $spec\" (want: run session NAME [exit N] [expect \"TEXT\"])"
+    return
+  fi
+  name=${BASH_REMATCH[1]}
+  local status=${BASH_REMATCH[3]:-0} expect=${BASH_REMATCH[5]}
+  if [ -z "${session_known[$name]:-}" ]; then
+    session_known[$name]=1
+    session_names+=("$name")
+  fi
+  printf '%s\t%s\t%s\t%s\n' "$where" "$block" "$status" "${expect//\\\"/\"}" >>"$work/session-$name.blocks"
+}
+
+write_session_script() {  # name -> $work/session-NAME.sh
+  local base="$work/session-$1" i=0 where block status expect
+  while IFS=$'\t' read -r where block status expect; do
+    i=$((i + 1))
+    printf 'echo %d >%q\nexec >%q 2>&1\n' "$i" "$base.at" "$base.out-$i"
+    if [ "$status" -eq 0 ]; then
+      cat "$block"
+    else  # a block expected to fail runs in a subshell that stops at its first failing command
+      printf 'set +e\n(\nset -e\n'
+      cat "$block"
+      printf ')\necho $? >%q\nset -e\n' "$base.status-$i"
+    fi
+  done <"$base.blocks" >"$base.sh"
+}
+
+show_output() {  # file -> its last lines, indented, on stderr
+  tail -n 30 "$1" | sed 's/^/    /' >&2
+}
+
+run_session() {  # name
+  local name=$1 base="$work/session-$1" dir="$work/session-$1.d" status=0 at i=0 where block want expect got
+  mkdir "$dir"
+  ln -s "$source" "$dir/sqlite-operator"
+  write_session_script "$name"
+  local -a env=(PATH="$build/bin:$PATH" CMAKE_BUILD_PARALLEL_LEVEL=2)  # the CI budget: two jobs at most
+  if command -v ccache >/dev/null 2>&1; then
+    env+=(CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  fi
+  (cd "$dir" && env "${env[@]}" timeout --kill-after=10 240 bash -euo pipefail "$base.sh") </dev/null || status=$?
+  at=$(cat "$base.at" 2>/dev/null || echo 0)
+  while IFS=$'\t' read -r where block want expect; do
+    i=$((i + 1))
+    [ "$i" -le "$at" ] || break  # not run: an earlier block failed
+    if [ "$status" -ne 0 ] && [ "$i" -eq "$at" ]; then
+      fail "$where: the block failed (exit $status; session $name stopped here); its output:"
+      show_output "$base.out-$i"
+      break
+    fi
+    if [ "$want" -ne 0 ] && got=$(cat "$base.status-$i") && [ "$got" -ne "$want" ]; then
+      fail "$where: the block exited $got, the marker says $want; its output:"
+      show_output "$base.out-$i"
+    elif [ -n "$expect" ] && ! tr -s ' ' <"$base.out-$i" | grep -qF -- "$expect"; then
+      fail "$where: the block did not print \"$expect\"; its output:"
+      show_output "$base.out-$i"
+    else
+      ok
+    fi
+  done <"$base.blocks"
+  if [ "$status" -eq 0 ] && [ "$at" -lt "$(wc -l <"$base.blocks")" ]; then
+    fail "$(sed -n "${at}p" "$base.blocks" | cut -f1): ends session $name early (exit?); later blocks did not run"
+  fi
+}
+
 check_jwt_block() {  # where block
   local where=$1 block=$2 token status=0
   local -x key other_key  # exported to the block and to jwt-verify, gone when this returns
@@ -162,10 +241,12 @@ while IFS=$'\t' read -r doc line lang marker block; do
     yaml:kustomization\ *) check_kustomization "$where" "$block" "${marker#kustomization }" ;;
     sh:run | bash:run) run_block "$where" "$block" && ok ;;
     sh:run\ jwt | bash:run\ jwt) check_jwt_block "$where" "$block" ;;
+    sh:run\ session\ * | bash:run\ session\ *) add_to_session "$where" "$block" "${marker#run session }" ;;
     *:-) ;;
     *) fail "$where: unknown doc-test marker \"$marker\" on a $lang block" ;;
   esac
 done <"$work/index"
+for name in "${session_names[@]}"; do run_session "$name"; done
 
 # --- 3: links ------------------------------------------------------------------------------------------------
 # (Plain bash from here on where it can be: a fork per link or per command would cost seconds.)
