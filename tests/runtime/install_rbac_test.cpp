@@ -31,11 +31,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Read on first use, inside a test case (REQUIREs need one).
-const std::vector<std::string>& samples() {
-  static const std::vector<std::string> names = rt::sample_names();
-  return names;
-}
 
 // Granted verbs the lifecycle does not exercise, each with the reason it is still needed.
 const std::map<std::string, std::string> kUnusedButGranted = {
@@ -116,14 +111,14 @@ std::string database_name(const std::string& sample) {
 
 // Phase 1: every sample converges; the test plays kubelet and volume binder.
 void converge_samples(const kube::Client& client) {
-  for (const std::string& s : samples()) {
+  for (const std::string& s : rt::sample_names()) {
     const std::string ns = sample_namespace(s);
     const std::string name = database_name(s);
     rt::wait_for_object(client, types::deployments(), ns, name);
     rt::mark_deployment_available(client, ns, name);
     rt::mark_pvc_bound(client, ns, name + "-db-storage");
   }
-  for (const std::string& s : samples()) {
+  for (const std::string& s : rt::sample_names()) {
     rt::wait_for_database(client, sample_namespace(s), database_name(s), [](const Value& d) {
       return rt::phase_of(d) == "Running" && rt::observed_current(d);
     }, "phase Running");
@@ -141,7 +136,7 @@ void stop_and_release(rt::OperatorRun& op, const kube::Client& client, const Ins
 void day_two(const kube::Client& client, rt::OperatorRun& op) {
   // Takeover: it leads, and re-reads the children it did not write itself, writing nothing new.
   REQUIRE(rt::eventually([&] { return op.metric("leader_election_master_status").value_or(0) == 1; }, 20s, 50ms));
-  REQUIRE(rt::eventually([&] { return op.reconciles() >= samples().size(); }, 20s, 50ms));
+  REQUIRE(rt::eventually([&] { return op.reconciles() >= rt::sample_names().size(); }, 20s, 50ms));
 
   // Secret rotation: the pod template's config hash follows the credential.
   const std::string s3_ns = sample_namespace("s3");
@@ -264,7 +259,7 @@ TEST_CASE("the install RBAC allows every API call the operator makes through a l
   rt::TestCluster cluster;
   const kube::Client& client = cluster.client();
   ensure_namespace(client, install.lease_namespace);
-  for (const std::string& s : samples()) {
+  for (const std::string& s : rt::sample_names()) {
     ensure_namespace(client, sample_namespace(s));
     rt::create_all_in(client, sample_namespace(s), rt::sample(s));
   }

@@ -25,11 +25,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Read on first use, inside a test case (REQUIREs need one).
-const std::vector<std::string>& samples() {
-  static const std::vector<std::string> names = rt::sample_names();
-  return names;
-}
 
 Value the_database(const std::vector<Value>& docs) {
   const std::vector<Value> dbs = rt::of_kind(docs, "SqliteDatabase");
@@ -147,7 +142,7 @@ TEST_CASE("every sample converges: children pass the official schemas, status fo
   const kube::Client& client = cluster.client();
   const std::string ns = rt::create_namespace(client, "e2e-samples");
   std::vector<Value> all;
-  for (const std::string& s : samples()) {
+  for (const std::string& s : rt::sample_names()) {
     const std::vector<Value> docs = rt::sample(s);
     rt::create_all_in(client, ns, docs);
     all.insert(all.end(), docs.begin(), docs.end());
@@ -155,7 +150,7 @@ TEST_CASE("every sample converges: children pass the official schemas, status fo
   rt::OperatorRun op(rt::operator_in(cluster, ns));
 
   const std::vector<Value> databases = rt::of_kind(all, "SqliteDatabase");
-  REQUIRE(databases.size() == samples().size());
+  REQUIRE(databases.size() == rt::sample_names().size());
   for (const Value& spec : databases) {
     const std::string name = rt::name_of(spec);
     INFO("sample database " << name);
@@ -435,7 +430,7 @@ TEST_CASE("a converged operator writes nothing over a quiet minute with resyncs"
   const kube::Client& client = cluster.client();
   const std::string ns = rt::create_namespace(client, "e2e-steady");
   std::vector<Value> databases;
-  for (const std::string& s : samples()) {
+  for (const std::string& s : rt::sample_names()) {
     const std::vector<Value> docs = rt::sample(s);
     rt::create_all_in(client, ns, docs);
     databases.push_back(the_database(docs));
