@@ -1,6 +1,7 @@
 #include "host/operator/operator_runtime.hpp"
 
 #include <signal.h>
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <spdlog/spdlog.h>
@@ -344,6 +345,9 @@ void OperatorProcess::start_workers_when_synced() {
       if (stopping_) return;
     }
   }
+  // The first lists held every object as a parsed tree before packing it; glibc keeps that freed peak
+  // mapped unless asked to give it back.
+  ::malloc_trim(0);
   spdlog::info("caches synced; starting {} worker(s)", options_.workers);
   controller_->start();
 }
