@@ -281,6 +281,39 @@ inline json::Value wait_for_ready_reason(const kube::Client& client, const std::
       "Ready reason " + reason, timeout);
 }
 
+// The operator has written every child of the SqliteDatabase and waits for its Deployment, which no kubelet
+// here makes available: the state a test reaches once a reconcile went through.
+inline bool waiting_for_deployment(const json::Value& db) {
+  return has_operator_finalizer(db) && observed_current(db) && phase_of(db) == "Pending" &&
+         condition_field(db, "Ready", "reason") == "DeploymentUnavailable";
+}
+
+inline json::Value wait_until_waiting_for_deployment(const kube::Client& client, const std::string& ns,
+                                                     const std::string& name,
+                                                     std::chrono::milliseconds timeout = 20s) {
+  return wait_for_database(client, ns, name, waiting_for_deployment,
+                           "finalizer, observedGeneration, phase Pending, Ready=False DeploymentUnavailable", timeout);
+}
+
+// A SqliteDatabase with one s3 replica and no credentials Secret, as a test writes one by hand; `path` is set
+// when not empty.
+inline json::Value s3_database(const std::string& name, const std::string& bucket = "example-bucket",
+                               const std::string& path = "") {
+  json::Value db = parse_json(R"({"apiVersion":"database.sqlite.io/v1alpha1","kind":"SqliteDatabase",
+    "metadata":{},"spec":{"litestream":{"replicas":[{"type":"s3","bucket":"","region":"us-east-1"}]}}})");
+  db["metadata"]["name"] = name;
+  json::Value& replica = db["spec"]["litestream"]["replicas"].as_array()[0];
+  replica["bucket"] = bucket;
+  if (!path.empty()) replica["path"] = path;
+  return db;
+}
+
+// The litestream.yml of a Litestream ConfigMap child; "" when it has none.
+inline std::string litestream_yml(const json::Value& config_map) {
+  const json::Value* data = config_map.find_path({"data", "litestream.yml"});
+  return data && data->is_string() ? data->as_string() : "";
+}
+
 // Polls a child until it exists and `condition` holds; returns it.
 inline json::Value wait_for_object(const kube::Client& client, const kube::ResourceType& type, const std::string& ns,
                                    const std::string& name,

@@ -32,15 +32,6 @@ Value the_database(const std::vector<Value>& docs) {
   return dbs.front();
 }
 
-// A SqliteDatabase with one s3 replica (no Secret) named `name`, as a test writes one by hand.
-Value s3_database(const std::string& name, const std::string& bucket = "example-bucket") {
-  Value db = rt::parse_json(R"({"apiVersion":"database.sqlite.io/v1alpha1","kind":"SqliteDatabase",
-    "metadata":{},"spec":{"litestream":{"replicas":[{"type":"s3","bucket":"","region":"us-east-1"}]}}})");
-  db["metadata"]["name"] = name;
-  db["spec"]["litestream"]["replicas"].as_array()[0]["bucket"] = bucket;
-  return db;
-}
-
 // The strict validator: the official Kubernetes 1.35 documents plus the SqliteDatabase CRD.
 const sqlop::openapi::ObjectValidator& validator() {
   static const sqlop::openapi::ObjectValidator v = [] {
@@ -50,17 +41,6 @@ const sqlop::openapi::ObjectValidator& validator() {
     return out;
   }();
   return v;
-}
-
-bool waiting_for_deployment(const Value& db) {
-  return rt::has_operator_finalizer(db) && rt::observed_current(db) && rt::phase_of(db) == "Pending" &&
-         rt::condition_field(db, "Ready", "reason") == "DeploymentUnavailable";
-}
-
-// Waits until the operator has written every child of `name` and reports it waiting for its Deployment.
-Value wait_until_waiting_for_deployment(const kube::Client& client, const std::string& ns, const std::string& name) {
-  return rt::wait_for_database(client, ns, name, waiting_for_deployment,
-                               "finalizer, observedGeneration, phase Pending, Ready=False DeploymentUnavailable");
 }
 
 // What every child of `db` must carry: the official schema, labels, the applied-hash annotation and a
@@ -124,11 +104,6 @@ void json_patch(const kube::Client& client, const kube::ResourceType& type, cons
   REQUIRE(patched.ok());
 }
 
-std::string litestream_yml(const Value& config_map) {
-  const Value* data = config_map.find_path({"data", "litestream.yml"});
-  return data && data->is_string() ? data->as_string() : "";
-}
-
 std::string first_image(const Value& deployment) {
   return deployment.find_path({"spec", "template", "spec", "containers"})->as_array()[0].get_string("image");
 }
@@ -154,7 +129,7 @@ TEST_CASE("every sample converges: children pass the official schemas, status fo
   for (const Value& spec : databases) {
     const std::string name = rt::name_of(spec);
     INFO("sample database " << name);
-    const Value db = wait_until_waiting_for_deployment(client, ns, name);
+    const Value db = rt::wait_until_waiting_for_deployment(client, ns, name);
     CHECK(validator().validate(db).empty());
     CHECK(rt::condition_field(db, "ReplicationConfigured", "status") == "True");
     CHECK(rt::condition_field(db, "ReplicationConfigured", "reason") == "Configured");
@@ -223,10 +198,10 @@ TEST_CASE("an invalid spec is refused on the status naming the field, no Deploym
   rt::TestCluster& cluster = rt::shared_cluster();
   const kube::Client& client = cluster.client();
   const std::string ns = rt::create_namespace(client, "e2e-invalid");
-  Value unknown_type = s3_database("unknown-type");
+  Value unknown_type = rt::s3_database("unknown-type");
   unknown_type["spec"]["litestream"]["replicas"].as_array()[0]["type"] = "nosuchbackend";
   rt::create_in(client, ns, unknown_type);
-  rt::create_in(client, ns, s3_database("bad-bucket", "Not_A_Valid_Bucket"));  // the CRD admits it, s3 does not
+  rt::create_in(client, ns, rt::s3_database("bad-bucket", "Not_A_Valid_Bucket"));  // the CRD admits it, s3 does not
   rt::OperatorRun op(rt::operator_in(cluster, ns));
 
   const std::map<std::string, std::string> field_at_fault = {
@@ -247,7 +222,7 @@ TEST_CASE("an invalid spec is refused on the status naming the field, no Deploym
 
   merge_patch(client, types::sqlite_databases(), ns, "bad-bucket",
               R"({"spec":{"litestream":{"replicas":[{"type":"s3","bucket":"a-valid-bucket","region":"us-east-1"}]}}})");
-  wait_until_waiting_for_deployment(client, ns, "bad-bucket");
+  rt::wait_until_waiting_for_deployment(client, ns, "bad-bucket");
   CHECK_FALSE(rt::absent(client, types::deployments(), ns, "bad-bucket"));
   CHECK(rt::absent(client, types::deployments(), ns, "unknown-type"));
 }
@@ -269,7 +244,7 @@ TEST_CASE("a missing Secret is reported by name, and creating it converges", "[o
   CHECK(rt::eventually([&] { return has_event(client, ns, "orders", "ReferenceNotFound", "Warning"); }));
 
   for (const Value& secret : rt::of_kind(docs, "Secret")) rt::create_in(client, ns, secret);
-  wait_until_waiting_for_deployment(client, ns, "orders");
+  rt::wait_until_waiting_for_deployment(client, ns, "orders");
   CHECK_FALSE(rt::absent(client, types::deployments(), ns, "orders"));
 }
 
@@ -294,7 +269,7 @@ TEST_CASE("Secrets of types that are never credentials (Helm releases) are not c
 
   REQUIRE_FALSE(client.remove(types::secrets(), ns, rt::name_of(helm_typed)));
   rt::create_in(client, ns, secrets.front());
-  wait_until_waiting_for_deployment(client, ns, "orders");
+  rt::wait_until_waiting_for_deployment(client, ns, "orders");
   CHECK_FALSE(rt::absent(client, types::deployments(), ns, "orders"));
 }
 
@@ -305,20 +280,20 @@ TEST_CASE("a spec change updates the children and the config hash, and a Secret 
   const std::string ns = rt::create_namespace(client, "e2e-change");
   rt::create_all_in(client, ns, rt::sample("s3"));
   rt::OperatorRun op(rt::operator_in(cluster, ns));
-  wait_until_waiting_for_deployment(client, ns, "orders");
+  rt::wait_until_waiting_for_deployment(client, ns, "orders");
   const Value config_before = rt::get_required(client, types::config_maps(), ns, "orders-litestream-config");
   const std::string hash_before = rt::config_hash(rt::get_required(client, types::deployments(), ns, "orders"));
-  REQUIRE(litestream_yml(config_before).find("orders-archive") == std::string::npos);
+  REQUIRE(rt::litestream_yml(config_before).find("orders-archive") == std::string::npos);
 
   json_patch(client, types::sqlite_databases(), ns, "orders",
              R"([{"op":"replace","path":"/spec/litestream/replicas/0/path","value":"orders-archive"}])");
   rt::wait_for_object(client, types::config_maps(), ns, "orders-litestream-config", [](const Value& cm) {
-    return litestream_yml(cm).find("orders-archive") != std::string::npos;
+    return rt::litestream_yml(cm).find("orders-archive") != std::string::npos;
   }, "the new replica path in litestream.yml");
   const Value changed = rt::wait_for_object(client, types::deployments(), ns, "orders", [&](const Value& d) {
     return rt::config_hash(d) != hash_before;
   }, "a new config hash after the spec change");
-  wait_until_waiting_for_deployment(client, ns, "orders");
+  rt::wait_until_waiting_for_deployment(client, ns, "orders");
   const std::string hash_after_change = rt::config_hash(changed);
 
   merge_patch(client, types::secrets(), ns, "s3-credentials",
@@ -328,7 +303,7 @@ TEST_CASE("a spec change updates the children and the config hash, and a Secret 
   }, "a new config hash after the Secret rotation");
   CHECK(rt::config_hash(rotated) != hash_before);
   CHECK(json::dump(rotated).find("rotated/secret/value") == std::string::npos);
-  CHECK(litestream_yml(rt::get_required(client, types::config_maps(), ns, "orders-litestream-config"))
+  CHECK(rt::litestream_yml(rt::get_required(client, types::config_maps(), ns, "orders-litestream-config"))
             .find("rotated/secret/value") == std::string::npos);
 }
 
@@ -338,7 +313,7 @@ TEST_CASE("children deleted or edited by hand are restored", "[operator][e2e]") 
   const std::string ns = rt::create_namespace(client, "e2e-drift");
   rt::create_all_in(client, ns, rt::sample("rest-api"));
   rt::OperatorRun op(rt::operator_in(cluster, ns));
-  wait_until_waiting_for_deployment(client, ns, "shop");
+  rt::wait_until_waiting_for_deployment(client, ns, "shop");
   const Value config_map = rt::get_required(client, types::config_maps(), ns, "shop-litestream-config");
   const Value deployment = rt::get_required(client, types::deployments(), ns, "shop");
   const Value service = rt::get_required(client, types::services(), ns, "shop-service");
@@ -359,7 +334,7 @@ TEST_CASE("children deleted or edited by hand are restored", "[operator][e2e]") 
   SECTION("edited") {
     merge_patch(client, types::config_maps(), ns, "shop-litestream-config", R"({"data":{"litestream.yml":"dbs: []\n"}})");
     rt::wait_for_object(client, types::config_maps(), ns, "shop-litestream-config", [&](const Value& cm) {
-      return litestream_yml(cm) == litestream_yml(config_map);
+      return rt::litestream_yml(cm) == rt::litestream_yml(config_map);
     }, "litestream.yml restored");
 
     json_patch(client, types::deployments(), ns, "shop",
@@ -383,7 +358,7 @@ TEST_CASE("disabling the REST API deletes its Service and Ingress", "[operator][
   const std::string ns = rt::create_namespace(client, "e2e-rest");
   rt::create_all_in(client, ns, rt::sample("rest-api"));
   rt::OperatorRun op(rt::operator_in(cluster, ns));
-  wait_until_waiting_for_deployment(client, ns, "shop");
+  rt::wait_until_waiting_for_deployment(client, ns, "shop");
   REQUIRE_FALSE(rt::absent(client, types::services(), ns, "shop-service"));
   REQUIRE_FALSE(rt::absent(client, types::ingresses(), ns, "shop-ingress"));
 
@@ -391,7 +366,7 @@ TEST_CASE("disabling the REST API deletes its Service and Ingress", "[operator][
               R"({"spec":{"sqliteRest":{"enabled":false},"ingress":{"enabled":false}}})");
   rt::wait_until_absent(client, types::services(), ns, "shop-service");
   rt::wait_until_absent(client, types::ingresses(), ns, "shop-ingress");
-  const Value db = wait_until_waiting_for_deployment(client, ns, "shop");
+  const Value db = rt::wait_until_waiting_for_deployment(client, ns, "shop");
   CHECK(db.find_path({"status", "endpoints"}) == nullptr);
   CHECK_FALSE(rt::absent(client, types::deployments(), ns, "shop"));  // Litestream still runs
 }
@@ -402,13 +377,13 @@ TEST_CASE("a deleted SqliteDatabase loses its children, and its PVC is retained 
   rt::TestCluster& cluster = rt::shared_cluster();
   const kube::Client& client = cluster.client();
   const std::string ns = rt::create_namespace(client, "e2e-delete");
-  rt::create_in(client, ns, s3_database("keep"));
-  Value drop = s3_database("drop");
+  rt::create_in(client, ns, rt::s3_database("keep"));
+  Value drop = rt::s3_database("drop");
   drop["spec"]["database"]["storage"]["retentionPolicy"] = "Delete";
   rt::create_in(client, ns, drop);
   rt::OperatorRun op(rt::operator_in(cluster, ns));
-  const std::string keep_uid = uid_of(wait_until_waiting_for_deployment(client, ns, "keep"));
-  wait_until_waiting_for_deployment(client, ns, "drop");
+  const std::string keep_uid = uid_of(rt::wait_until_waiting_for_deployment(client, ns, "keep"));
+  rt::wait_until_waiting_for_deployment(client, ns, "drop");
 
   for (const char* name : {"keep", "drop"}) REQUIRE_FALSE(client.remove(types::sqlite_databases(), ns, name));
   for (const std::string name : {"keep", "drop"}) {
@@ -440,7 +415,7 @@ TEST_CASE("a converged operator writes nothing over a quiet minute with resyncs"
   rt::OperatorRun op(options);
   for (const Value& db : databases) {
     const std::string name = rt::name_of(db);
-    wait_until_waiting_for_deployment(client, ns, name);
+    rt::wait_until_waiting_for_deployment(client, ns, name);
     rt::mark_deployment_available(client, ns, name);
     rt::mark_pvc_bound(client, ns, name + "-db-storage");
   }
@@ -466,10 +441,10 @@ TEST_CASE("the --namespace flag confines the operator to one namespace", "[opera
   const kube::Client& client = cluster.client();
   const std::string mine = rt::create_namespace(client, "e2e-mine");
   const std::string other = rt::create_namespace(client, "e2e-other");
-  rt::create_in(client, other, s3_database("elsewhere"));
-  rt::create_in(client, mine, s3_database("here"));
+  rt::create_in(client, other, rt::s3_database("elsewhere"));
+  rt::create_in(client, mine, rt::s3_database("here"));
   rt::OperatorRun op(rt::operator_in(cluster, mine));
-  wait_until_waiting_for_deployment(client, mine, "here");
+  rt::wait_until_waiting_for_deployment(client, mine, "here");
 
   const Value untouched = rt::get_required(client, types::sqlite_databases(), other, "elsewhere");
   CHECK_FALSE(rt::has_operator_finalizer(untouched));

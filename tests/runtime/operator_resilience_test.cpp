@@ -23,31 +23,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-Value s3_database(const std::string& name, const std::string& path = "db") {
-  Value db = rt::parse_json(R"({"apiVersion":"database.sqlite.io/v1alpha1","kind":"SqliteDatabase",
-    "metadata":{},"spec":{"litestream":{"replicas":[{"type":"s3","bucket":"example-bucket","region":"us-east-1"}]}}})");
-  db["metadata"]["name"] = name;
-  db["spec"]["litestream"]["replicas"].as_array()[0]["path"] = path;
-  return db;
-}
-
-bool waiting_for_deployment(const Value& db) {
-  return rt::has_operator_finalizer(db) && rt::observed_current(db) && rt::phase_of(db) == "Pending" &&
-         rt::condition_field(db, "Ready", "reason") == "DeploymentUnavailable";
-}
-
-Value wait_until_converged(const kube::Client& client, const std::string& ns, const std::string& name,
-                           std::chrono::milliseconds timeout = 20s) {
-  return rt::wait_for_database(client, ns, name, waiting_for_deployment,
-                               "finalizer, observedGeneration, phase Pending, Ready=False DeploymentUnavailable",
-                               timeout);
-}
-
-std::string litestream_yml(const Value& config_map) {
-  const Value* data = config_map.find_path({"data", "litestream.yml"});
-  return data && data->is_string() ? data->as_string() : "";
-}
-
 // Replaces a file in one rename, as a ConfigMap volume update does: the operator never reads half a file.
 void write_atomically(const std::string& path, const std::string& text) {
   const std::string temporary = path + ".tmp";
@@ -112,11 +87,11 @@ TEST_CASE("under injected faults (500s, 429s, watch cuts, 410s, conflicts) every
           "goneNextWatch":true,"conflictNextUpdates":4,"seed":11})"));
       }
       names.push_back("faulty-" + std::to_string(i));
-      rt::create_in(client, ns, s3_database(names.back()));
+      rt::create_in(client, ns, rt::s3_database(names.back()));
     }
     for (const std::string& name : names) {
       INFO(op.describe());
-      wait_until_converged(client, ns, name, 90s);
+      rt::wait_until_waiting_for_deployment(client, ns, name, 90s);
     }
     // Still under faults: every child is there, exactly once.
     // (PVCs are retained by default, so they carry no ownerReference: they are counted by name.)
@@ -187,8 +162,8 @@ TEST_CASE("with --leader-elect only the leader reconciles, SIGTERM hands over at
   REQUIRE(rt::eventually([&] { return leader_status(*first) == 1; }, 15s, 100ms));
   auto second = candidate("second");
   REQUIRE(rt::eventually([&] { return second->log().find("leader is first") != std::string::npos; }, 15s, 100ms));
-  rt::create_in(client, ns, s3_database("one"));
-  wait_until_converged(client, ns, "one");
+  rt::create_in(client, ns, rt::s3_database("one"));
+  rt::wait_until_waiting_for_deployment(client, ns, "one");
   CHECK(first->reconciles() > 0);
   CHECK(second->reconciles() == 0);
   CHECK(second->reconciled_lines() == 0);
@@ -201,8 +176,8 @@ TEST_CASE("with --leader-elect only the leader reconciles, SIGTERM hands over at
   const auto exit = first->terminate();
   if (!exit.exited_zero()) FAIL_CHECK("SIGTERM did not end the leader cleanly: " << first->describe());
   REQUIRE(rt::eventually([&] { return leader_status(*second) == 1; }, kLeaseDuration - 2s, 50ms));
-  rt::create_in(client, ns, s3_database("two"));
-  wait_until_converged(client, ns, "two");
+  rt::create_in(client, ns, rt::s3_database("two"));
+  rt::wait_until_waiting_for_deployment(client, ns, "two");
   CHECK(second->reconciled_lines(ns + "/two") > 0);
 
   // kill -9: nothing is released; the next candidate takes over once the lease has expired.
@@ -212,8 +187,8 @@ TEST_CASE("with --leader-elect only the leader reconciles, SIGTERM hands over at
   const auto killed = second->kill_hard();
   CHECK(killed.signal == SIGKILL);
   REQUIRE(rt::eventually([&] { return leader_status(*third) == 1; }, kLeaseDuration + 4s, 100ms));
-  rt::create_in(client, ns, s3_database("three"));
-  wait_until_converged(client, ns, "three");
+  rt::create_in(client, ns, rt::s3_database("three"));
+  rt::wait_until_waiting_for_deployment(client, ns, "three");
   CHECK(third->reconciled_lines(ns + "/three") > 0);
   CHECK(third->running());
 
@@ -279,9 +254,9 @@ TEST_CASE("over HTTPS the operator works with a bearer token, a client certifica
     options.kubeconfig = c.kubeconfig;
     options.context = c.context;
     rt::OperatorRun op(options);
-    rt::create_in(client, ns, s3_database("secure"));
+    rt::create_in(client, ns, rt::s3_database("secure"));
     INFO(op.describe());
-    wait_until_converged(client, ns, "secure");
+    rt::wait_until_waiting_for_deployment(client, ns, "secure");
     CHECK(op.metric("rest_client_requests_total", {{"code", "401"}}).value_or(0) == 0);
   }
   CHECK(std::filesystem::exists(marker));
@@ -296,8 +271,8 @@ TEST_CASE("the operator serves /healthz, /readyz once its caches are synced, and
   rt::OperatorRun op(rt::operator_in(cluster, ns));
   CHECK(rt::eventually([&] { return op.probe("/healthz").status == 200; }));
   CHECK(rt::eventually([&] { return op.probe("/readyz").status == 200; }));
-  rt::create_in(client, ns, s3_database("watched"));
-  wait_until_converged(client, ns, "watched");
+  rt::create_in(client, ns, rt::s3_database("watched"));
+  rt::wait_until_waiting_for_deployment(client, ns, "watched");
 
   const rt::HttpResult metrics = op.metrics();
   REQUIRE(metrics.status == 200);
@@ -338,18 +313,18 @@ TEST_CASE("a config reload swaps a backend plugin while running, and a broken re
   rt::OperatorOptions options = rt::operator_in(cluster, ns);
   options.config_path = config;
   rt::OperatorRun op(options);
-  rt::create_in(client, ns, s3_database("swapped", "orders"));
-  wait_until_converged(client, ns, "swapped");
+  rt::create_in(client, ns, rt::s3_database("swapped", "example-bucket", "orders"));
+  rt::wait_until_waiting_for_deployment(client, ns, "swapped");
   const std::string hash_before =
       rt::config_hash(rt::get_required(client, types::deployments(), ns, "swapped"));
-  REQUIRE(litestream_yml(rt::get_required(client, types::config_maps(), ns, "swapped-litestream-config"))
+  REQUIRE(rt::litestream_yml(rt::get_required(client, types::config_maps(), ns, "swapped-litestream-config"))
               .find("alt-s3/") == std::string::npos);
   const pid_t pid = op.pid();
 
   // The replacement serves s3 from the next reconcile on, without a restart.
   write_atomically(config, config_with_s3(alt_s3));
   rt::wait_for_object(client, types::config_maps(), ns, "swapped-litestream-config", [](const Value& cm) {
-    return litestream_yml(cm).find("alt-s3/orders") != std::string::npos;
+    return rt::litestream_yml(cm).find("alt-s3/orders") != std::string::npos;
   }, "rendered by the replacement plugin", 20s);
   rt::wait_for_object(client, types::deployments(), ns, "swapped", [&](const Value& d) {
     return rt::config_hash(d) != hash_before;
@@ -375,14 +350,14 @@ TEST_CASE("a config reload swaps a backend plugin while running, and a broken re
                                     R"([{"op":"replace","path":"/spec/litestream/replicas/0/path","value":"after"}])");
   REQUIRE(patched.ok());
   rt::wait_for_object(client, types::config_maps(), ns, "swapped-litestream-config", [](const Value& cm) {
-    return litestream_yml(cm).find("alt-s3/after") != std::string::npos;
+    return rt::litestream_yml(cm).find("alt-s3/after") != std::string::npos;
   }, "still rendered by the replacement plugin");
 
   // SIGHUP after restoring the original config: the in-tree plugin serves s3 again.
   write_atomically(config, std::string("pluginDirectory: ") + SQLOP_PLUGIN_DIR + "\n");
   op.hangup();
   rt::wait_for_object(client, types::config_maps(), ns, "swapped-litestream-config", [](const Value& cm) {
-    const std::string yml = litestream_yml(cm);
+    const std::string yml = rt::litestream_yml(cm);
     return yml.find("alt-s3/") == std::string::npos && yml.find("after") != std::string::npos;
   }, "rendered by the in-tree plugin again");
   CHECK(op.running());
